@@ -1,0 +1,1 @@
+"""The `belonging` command: one entry point over sim, experiments and dashboards."""

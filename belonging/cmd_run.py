@@ -1,0 +1,110 @@
+"""`belonging run`: one simulation, summarised in the terminal, as JSON or as files."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from .common import add_scenario_options, build_model_kwargs, format_table
+
+
+def add_parser(sub):
+    p = sub.add_parser("run", help="run one scenario and summarise it")
+    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a preset name (see `belonging scenarios`) or a .toml file")
+    add_scenario_options(p)
+    p.add_argument("--out", metavar="DIR", help="write timeseries.parquet, citizens.parquet, subgroups.csv, scenario.toml")
+    p.add_argument("--json", action="store_true", help="print one JSON object (outcomes, subgroups) on stdout")
+    return p
+
+
+def result_json(model) -> dict:
+    from sim import OUTCOMES, SUBGROUP_KEYS
+    sub = model.subgroups()
+    groups = []
+    for row in sub.to_dict("records"):
+        g = {k: row[k] for k in SUBGROUP_KEYS}
+        g["n"] = int(row["n"])
+        for k in OUTCOMES:
+            g[k] = {"start": float(row[f"{k}_start"]), "end": float(row[f"{k}_end"])}
+        g["mechanisms"] = {m: {"share": float(row[f"{m}_share"]), "mean": float(row[f"{m}_mean"])}
+                           for m in ("reach", "barrier", "match", "bridge")}
+        groups.append(g)
+    return {
+        "scenario": model.sc.name,
+        "citizens": model.sc.run.citizens,
+        "weeks": model.sc.run.weeks,
+        "seed": model.sc.run.seed,
+        "outcomes": model.outcomes(),
+        "subgroups": groups,
+        "costs": dict(model.costs, total=model.total_cost()),
+        "no_longer_lonely": model.no_longer_lonely(),
+    }
+
+
+def write_outputs(model, out: Path) -> list[Path]:
+    from sim import to_toml
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "timeseries.parquet", out / "citizens.parquet", out / "subgroups.csv", out / "scenario.toml"]
+    model.timeseries().to_parquet(paths[0], index=False)
+    model.citizen_table().to_parquet(paths[1], index=False)
+    model.subgroups().to_csv(paths[2], index=False)
+    paths[3].write_text(to_toml(model.sc))
+    return paths
+
+
+def print_summary(model, seconds: float) -> None:
+    from sim import OUTCOMES
+    sc = model.sc
+    print(f"Scenario {sc.name}: {sc.run.citizens} citizens, {sc.run.weeks} weeks after {sc.run.burn_in} weeks of burn-in, seed {sc.run.seed} ({seconds:.1f} s)")
+    print()
+    rows = [[k, f"{v['start']:.3f}", f"{v['end']:.3f}", f"{v['end'] - v['start']:+.3f}"] for k, v in model.outcomes().items()]
+    print(format_table(["outcome", "start", "end", "change"], rows))
+    print()
+    sub = model.subgroups()
+    rows = []
+    for r in sub.to_dict("records"):
+        rows.append([r["digital_literacy"], r["relational_history"], r["supported"], str(int(r["n"])),
+                     f"{r['lonely_share_start']:.3f}", f"{r['lonely_share_end']:.3f}",
+                     f"{r['belonging_start']:.1f}", f"{r['belonging_end']:.1f}",
+                     f"{r['network_size_end'] - r['network_size_start']:+.2f}",
+                     f"{r['reach_share']:.2f}", f"{r['barrier_share']:.2f}", f"{r['match_share']:.2f}", f"{r['bridge_share']:.2f}"])
+    print("By subgroup (who, and which mechanisms fired: share of the group):")
+    print(format_table(["literacy", "relational", "supported", "n", "lonely0", "lonely1", "belong0", "belong1",
+                        "d_network", "reach", "barrier", "match", "bridge"], rows))
+    print()
+    total = model.total_cost()
+    nl = model.no_longer_lonely()
+    per = f"{total / nl:,.0f} per person no longer lonely" if nl else "no one moved out of loneliness"
+    parts = ", ".join(f"{k} {v:,.0f}" for k, v in model.costs.items() if v)
+    print(f"Costs: {total:,.0f} ({parts or 'none'}); {nl} no longer lonely; {per}")
+
+
+def run(args) -> int:
+    from sim import BelongingModel
+
+    kwargs = build_model_kwargs(args)
+    t0 = time.perf_counter()
+    model = BelongingModel(args.scenario, **kwargs)
+    weeks = model.sc.run.weeks
+    show = not args.json and sys.stderr.isatty()
+
+    def progress(week, total):
+        if show:
+            print(f"\rweek {week}/{total}", end="", file=sys.stderr, flush=True)
+
+    model.run(progress=progress)
+    if show:
+        print("\r" + " " * 20 + "\r", end="", file=sys.stderr)
+    seconds = time.perf_counter() - t0
+    if args.out:
+        paths = write_outputs(model, Path(args.out))
+        if not args.json:
+            print(f"wrote {', '.join(str(p) for p in paths)}")
+    if args.json:
+        print(json.dumps(result_json(model)))
+    else:
+        print_summary(model, seconds)
+    assert weeks == model.week
+    return 0

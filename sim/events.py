@@ -1,0 +1,35 @@
+"""A week-by-week story for chosen citizens (the dashboard's inspector, the workshop).
+
+Only citizens marked as tracked are recorded, so recording costs nothing when no
+one is followed. Each event is (week, citizen, kind, other, value).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class EventLog:
+    def __init__(self, n: int):
+        self.tracked = np.zeros(n, dtype=bool)
+        self.any = False
+        self.rows: list[tuple[int, int, str, int, float]] = []
+
+    def track(self, ids) -> None:
+        self.tracked[np.asarray(ids, dtype=np.int64)] = True
+        self.any = bool(self.tracked.any())
+
+    def record(self, week: int, kind: str, who, other=None, value=None) -> None:
+        if not self.any:
+            return
+        who = np.atleast_1d(np.asarray(who))
+        sel = self.tracked[who]
+        if not sel.any():
+            return
+        others = np.full(len(who), -1) if other is None else np.atleast_1d(np.asarray(other))
+        values = np.full(len(who), np.nan) if value is None else np.broadcast_to(np.asarray(value, dtype=float), (len(who),))
+        for i in np.flatnonzero(sel):
+            self.rows.append((int(week), int(who[i]), kind, int(others[i]), float(values[i])))
+
+    def for_citizen(self, cid: int) -> list[tuple[int, int, str, int, float]]:
+        return [r for r in self.rows if r[1] == cid]

@@ -1,0 +1,170 @@
+"""Community activities and everyday encounters: people meet offline (M1; CPI engagement).
+
+Venues. Each activity has a neighbourhood, an interest and `size` places. Those that
+exist anyway run from week 0; those funded by the intervention (`new_per_1000`)
+open when the intervention starts.
+
+Joining. A citizen not in an activity looks for one with weekly chance
+join_rate * (0.3 + confidence) * withdrawal * (1 - stigma_weight * stigma * mh / 2),
+times (1 + 3 e) when their worker links them to activities (e = effectiveness).
+They look at 3 random open activities and take the best by shared interest and
+nearness; the group accepts them with chance 0.5 + 0.5 * interest match, lowered by
+a third for stigma of a mental-health condition (Heyes 2018), raised by e when the
+worker goes along (accompany).
+
+Attending and meeting. Members attend with chance attend_rate * withdrawal and
+leave with chance 0.02 + 0.05 * loneliness level. Each attendee meets 2 random
+co-attendees that week: an existing tie gets contact; otherwise a tie forms with
+chance 0.3 (0.5 + q) (0.5 + confidence of the one who speaks first).
+
+Encounters. With weekly chance encounter_rate * withdrawal a citizen runs into a
+random neighbour: contact if tied, else a tie forms with chance
+0.15 q (0.5 + confidence) (homophily: Asikainen et al. 2020).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import INTERESTS, match_quality, proximity, shared_interests
+from ..tiestore import ACTIVITY, NEIGHBOUR
+from .common import loneliness_level, withdrawal
+
+
+class Venues:
+    """The community activities of a model run."""
+
+    def __init__(self, sc, pop, rng):
+        n = pop.n
+        base = int(round(sc.activities.per_1000 * n / 1000))
+        new = int(round(sc.activities.new_per_1000 * n / 1000))
+        total = base + new
+        self.count = total
+        self.n_new = new
+        self.nbhd = rng.integers(0, pop.n_neighbourhoods, total).astype(np.int32)
+        self.interest = rng.integers(0, len(INTERESTS), total).astype(np.int8)
+        self.size = np.full(total, sc.activities.size, dtype=np.int32)
+        self.is_new = np.zeros(total, dtype=bool)
+        self.is_new[base:] = True
+        self.members = np.zeros(total, dtype=np.int32)
+
+    def open_mask(self, intervening: bool) -> np.ndarray:
+        return ~self.is_new | intervening
+
+
+def _join(model, venues) -> None:
+    sc, pop, rng = model.sc, model.pop, model.rng
+    open_ = venues.open_mask(model.intervening) & (venues.members < venues.size)
+    open_idx = np.flatnonzero(open_)
+    if len(open_idx) == 0:
+        return
+    out = pop.activity < 0
+    link = (pop.support == 1) & sc.support.components.activities_link
+    eff = np.where(link, pop.support_eff, 0.0)
+    p = (sc.activities.join_rate * (0.3 + pop.confidence) * withdrawal(model)
+         * (1 - sc.effects.stigma_weight * pop.stigma * pop.mh / 2) * (1 + 3 * eff))
+    seek = np.flatnonzero(out & (rng.random(pop.n) < p))
+    if len(seek) == 0:
+        return
+    options = open_idx[rng.integers(0, len(open_idx), (len(seek), 3))]
+    bits = (1 << venues.interest[options].astype(np.uint16)).astype(np.uint16)
+    interest_match = ((pop.interests[seek][:, None] & bits) > 0).astype(np.float32)
+    d = np.hypot(pop.nb_x[pop.nbhd[seek]][:, None] - pop.nb_x[venues.nbhd[options]],
+                 pop.nb_y[pop.nbhd[seek]][:, None] - pop.nb_y[venues.nbhd[options]])
+    score = interest_match + 1.0 / (1.0 + d)
+    best = np.argmax(score, axis=1)
+    act = options[np.arange(len(seek)), best]
+    im = interest_match[np.arange(len(seek)), best]
+    acc = sc.support.components.accompany & (pop.support[seek] == 1)
+    p_accept = (0.5 + 0.5 * im) * (1 - pop.stigma[seek] * pop.mh[seek] / 3) * (1 + np.where(acc, pop.support_eff[seek], 0))
+    ok = rng.random(len(seek)) < np.clip(p_accept, 0, 1)
+    who, act = seek[ok], act[ok]
+    # respect capacity: first come within the week
+    order = np.argsort(act, kind="stable")
+    who, act = who[order], act[order]
+    start = np.searchsorted(act, act)
+    rank = np.arange(len(act)) - start
+    fits = rank < (venues.size[act] - venues.members[act])
+    who, act = who[fits], act[fits]
+    pop.activity[who] = act
+    np.add.at(venues.members, act, 1)
+    model.events.record(model.week, "joined_activity", who, act)
+
+
+def _leave(model, venues) -> None:
+    pop, rng = model.pop, model.rng
+    member = np.flatnonzero(pop.activity >= 0)
+    if len(member) == 0:
+        return
+    p = 0.02 + 0.05 * loneliness_level(pop, member)
+    closed = ~venues.open_mask(model.intervening)[pop.activity[member]]
+    go = member[(rng.random(len(member)) < p) | closed]
+    np.subtract.at(venues.members, pop.activity[go], 1)
+    model.events.record(model.week, "left_activity", go, pop.activity[go])
+    pop.activity[go] = -1
+
+
+def _meet_pairs(model, u, v, p_new, origin, hours) -> None:
+    """Pairs who met: contact on existing ties, a new tie with chance p_new otherwise."""
+    ties = model.ties
+    row = ties.index_of(u, v)
+    known = row >= 0
+    r = row[known]
+    ties.contact[r] = True
+    ties.met[r] = True
+    fresh = ~known & (model.rng.random(len(u)) < p_new)
+    q = match_quality(model.pop, u[fresh], v[fresh])
+    added = ties.add(u[fresh], v[fresh], hours, q, origin, True)
+    fu, fv = u[fresh][added], v[fresh][added]
+    model.events.record(model.week, "new_tie_" + ("activity" if origin == ACTIVITY else "neighbour"), fu, fv)
+    model.events.record(model.week, "new_tie_" + ("activity" if origin == ACTIVITY else "neighbour"), fv, fu)
+
+
+def _attend(model, venues) -> None:
+    sc, pop, rng = model.sc, model.pop, model.rng
+    member = np.flatnonzero(pop.activity >= 0)
+    pop.attended[:] = False
+    if len(member) == 0:
+        return
+    go = member[rng.random(len(member)) < sc.activities.attend_rate * withdrawal(model, member)]
+    pop.attended[go] = True
+    if len(go) < 2:
+        return
+    act = pop.activity[go]
+    order = np.argsort(act, kind="stable")
+    go, act = go[order], act[order]
+    start = np.searchsorted(act, act)
+    size = np.searchsorted(act, act, side="right") - start
+    us, vs = [], []
+    for _ in range(2):
+        partner = go[start + (rng.random(len(go)) * size).astype(np.int64)]
+        us.append(go)
+        vs.append(partner)
+    u, v = np.concatenate(us), np.concatenate(vs)
+    keep = u != v
+    u, v = u[keep], v[keep]
+    q = match_quality(pop, u, v)
+    p_new = 0.3 * (0.5 + q) * (0.5 + pop.confidence[u])
+    _meet_pairs(model, u, v, p_new, ACTIVITY, sc.ties.hours_per_meeting)
+
+
+def _encounters(model) -> None:
+    sc, pop, rng = model.sc, model.pop, model.rng
+    who = np.flatnonzero(rng.random(pop.n) < sc.ties.encounter_rate * withdrawal(model))
+    if len(who) == 0:
+        return
+    other = pop.same_neighbourhood_partner(rng, who)
+    keep = other != who
+    u, v = who[keep].astype(np.int32), other[keep]
+    q = match_quality(pop, u, v)
+    p_new = 0.15 * q * (0.5 + pop.confidence[u])
+    _meet_pairs(model, u, v, p_new, NEIGHBOUR, sc.ties.hours_per_meeting / 2)
+
+
+def step(model) -> None:
+    venues = model.venues
+    if venues.count:
+        _leave(model, venues)
+        _join(model, venues)
+        _attend(model, venues)
+    _encounters(model)

@@ -1,0 +1,36 @@
+"""Small shared factors used by several mechanisms (each documented in docs/ODD.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def loneliness_level(pop, idx=None) -> np.ndarray:
+    """UCLA-3 rescaled to 0-1: 0 at 3 (never lonely), 1 at 9."""
+    u = pop.ucla if idx is None else pop.ucla[idx]
+    return (u.astype(np.float32) - 3.0) / 6.0
+
+
+def withdrawal(model, idx=None) -> np.ndarray:
+    """Withdrawal loop (M7): loneliness cuts contact, approaches and replies: 1 - w * level."""
+    return 1.0 - model.sc.effects.withdrawal * loneliness_level(model.pop, idx)
+
+
+def relational_factor(model, idx=None) -> np.ndarray:
+    """Earlier relational difficulties cut conversion and replies (M9); coaching softens the cut."""
+    pop = model.pop
+    rd = pop.reldiff if idx is None else pop.reldiff[idx]
+    coach = pop.coaching if idx is None else pop.coaching[idx]
+    return 1.0 - model.sc.effects.reldiff_conversion_penalty * rd * (1.0 - 0.6 * coach)
+
+
+def reject(model, who: np.ndarray, size: float) -> None:
+    """A rejection: raises felt rejection, costs confidence (more after relational difficulties)."""
+    if len(who) == 0:
+        return
+    pop, sc = model.pop, model.sc
+    soften = 1.0 - 0.5 * sc.platform.moderation
+    np.add.at(pop.rejection, who, size * soften)
+    hit = sc.effects.rejection_confidence_hit * (1 + pop.reldiff[who]) * soften
+    np.subtract.at(pop.confidence, who, hit.astype(np.float32))
+    np.clip(pop.confidence, 0.02, 0.98, out=pop.confidence)

@@ -1,0 +1,41 @@
+"""Matching: the platform proposes contacts beyond the user's own network (route a, c).
+
+Each active user gets `suggestions_per_week` suggestions: 4 candidates per
+suggestion are drawn uniformly from the other active users (the platform's wider
+pool, route a), scored by the scenario's matching policy (sim/policies/matching.py)
+and the best kept. Pairs already tied are dropped. The result is this week's list
+of suggestions (user, candidate) for reaching_out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..policies import MATCHING
+from ..population import ACTIVE
+
+CANDIDATES_PER_SUGGESTION = 4
+
+
+def step(model) -> None:
+    model.suggestions = (np.empty(0, np.int32), np.empty(0, np.int32))
+    sc, pop, rng = model.sc, model.pop, model.rng
+    k = sc.platform.suggestions_per_week
+    if not (sc.platform.enabled and model.intervening) or k == 0:
+        return
+    users = np.flatnonzero(pop.platform == ACTIVE).astype(np.int32)
+    if len(users) < 2:
+        return
+    c = CANDIDATES_PER_SUGGESTION * k
+    cands = users[rng.integers(0, len(users), (len(users), c))]
+    scores = MATCHING[sc.platform.matching_policy](model, users, cands).astype(np.float32)
+    scores[cands == users[:, None]] = -np.inf
+    k_eff = min(k, c)
+    top = np.argpartition(-scores, k_eff - 1, axis=1)[:, :k_eff]
+    chosen = np.take_along_axis(cands, top, axis=1)
+    ok = np.isfinite(np.take_along_axis(scores, top, axis=1))
+    u = np.repeat(users, k_eff)[ok.ravel()]
+    v = chosen.ravel()[ok.ravel()]
+    fresh = ~model.ties.exists(u, v)
+    model.suggestions = (u[fresh], v[fresh])
+    model.events.record(model.week, "suggested", u[fresh], v[fresh])

@@ -1,0 +1,44 @@
+"""Outreach and onboarding: who joins the platform (DESIGN table row 1; M9, M13).
+
+Weekly chance that a citizen who never joined becomes an active user:
+
+    p = join_rate * outreach_effort * literacy_gate * device_gate * (1 - stigma_weight*stigma/2)
+        * (0.5 + trust) * (0.5 + need)  +  worker digital help
+
+literacy_gate = clip((L - 0.1) / 0.5, 0, 1) with L the effective literacy (raised by
+digital help): citizens with the lowest skills almost never join alone (Statistics
+Denmark: 10% lack the skills to use the internet). Without a device the chance is
+cut to a tenth. Clients of a worker who gives digital help join with an extra
+chance 0.3 * effectiveness (Andersen et al. 2020: support to realise the platform).
+Lapsed users who get digital help may come back with half that chance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import ACTIVE, LAPSED, NEVER
+
+
+def step(model) -> None:
+    sc, pop, rng = model.sc, model.pop, model.rng
+    if not (sc.platform.enabled and model.intervening):
+        return
+    eff_lit = pop.effective_literacy
+    lit_gate = np.clip((eff_lit - 0.1) / 0.5, 0.0, 1.0)
+    device = pop.has_device | pop.device_given
+    dev_gate = np.where(device, 1.0, 0.1)
+    will = (1 - sc.effects.stigma_weight * pop.stigma / 2) * (0.5 + pop.trust) * (0.5 + pop.need)
+    p = sc.platform.join_rate * sc.platform.outreach_effort * lit_gate * dev_gate * will
+    helped = (pop.support == 1) & sc.support.components.digital_help
+    p = p + np.where(helped, 0.3 * pop.support_eff * dev_gate, 0.0)
+    u = rng.random(pop.n)
+    joins = (pop.platform == NEVER) & (u < p)
+    rejoins = (pop.platform == LAPSED) & helped & (u < 0.5 * p)
+    new = joins | rejoins
+    if new.any():
+        idx = np.flatnonzero(new)
+        pop.platform[idx] = ACTIVE
+        pop.platform_weeks[idx] = 0
+        pop.joined_week[idx[pop.joined_week[idx] < 0]] = model.week
+        model.events.record(model.week, "joined_platform", idx)

@@ -1,0 +1,123 @@
+"""Ties: friends introduce friends, closeness grows with contact and fades without it,
+capacity is limited, fragile ties break (M1, M2, M3, M4, M7; seeds 000, 003).
+
+Order within the week: introductions, then new ties of the week join the network,
+then contact, strengthening, decay and breaking.
+
+Introductions (M1, Jackson & Rogers 2007). With weekly chance introduction_rate *
+withdrawal a citizen is introduced by a random friend to one of that friend's
+friends; the tie forms with chance 0.3 (0.5 + q). Friends are read from a snapshot
+of the network refreshed every 4 weeks (sorting every tie each week costs more
+than it adds).
+
+Contact (Dunbar: closest weekly, next layer monthly). Weekly chance of contact
+    p = 0.05 + 0.85 sqrt(min(s, 200) / 200) (+ 0.6 q while on trial: a good match wants to
+    meet again, Hall 2018), times withdrawal of both ends,
+plus 0.15 e when a worker works with a client's existing relationships. Ties that
+met this week at an activity, by chance or at a first meeting have contact anyway.
+
+Strength (M2, Hall 2018: ~50 h casual friend, ~90 h friend, >200 h close friend).
+Contact adds hours_per_meeting hours face to face, times (1 + 2q) while on trial (new
+friends spend long hours together, Hall 2018: ~40-60 h in the first weeks), and
+0.5 h if the pair never met.
+Capacity (M4): a citizen has weekly_social_hours to give; when their ties ask for
+more, every tie's gain is scaled by budget / demand (the smaller of both ends).
+Every week closeness fades by
+    d(s) = d_friend * (kin_decay_ratio for kin) + weak_decay * exp(-s / 25),
+d_friend = 1 - (1 - decay_per_year)^(1/52) (Roberts & Dunbar: ~15% a year), so
+acquaintances fade within weeks and friendships over years. s is capped at 400 h.
+
+Breaking. A tie breaks when s < 2 h (faded); during its trial (age < trial_weeks)
+with chance early_break (1 - q) (1 + fragility * relational difficulties)
+(Vergara Hidd et al. 2023); at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
+(Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.001 (lonely_a + lonely_b)
+(withdrawal, M7), a quarter of that for kin. Each lost tie adds 0.3 to both ends' felt rejection.
+An online tie that met face to face and survives its trial is a "relational match".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tiestore import INTRODUCED, KIN, ONLINE
+from ..population import ON_CASELOAD, match_quality
+from .common import loneliness_level, withdrawal
+
+SNAPSHOT_WEEKS = 4
+
+
+def _introductions(model) -> None:
+    sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
+    if model.adj is None or model.week - model.adj_week >= SNAPSHOT_WEEKS:
+        model.adj = ties.adjacency()
+        model.adj_week = model.week
+    indptr, nbrs, _ = model.adj
+    deg = np.diff(indptr)
+    i = np.flatnonzero((rng.random(pop.n) < sc.ties.introduction_rate * withdrawal(model)) & (deg > 0))
+    if len(i) == 0:
+        return
+    j = nbrs[indptr[i] + (rng.random(len(i)) * deg[i]).astype(np.int64)]
+    k = nbrs[indptr[j] + (rng.random(len(i)) * deg[j]).astype(np.int64)]
+    ok = k != i
+    i, k = i[ok].astype(np.int32), k[ok]
+    q = match_quality(pop, i, k)
+    form = rng.random(len(i)) < 0.3 * (0.5 + q)
+    added = ties.add(i[form], k[form], sc.ties.hours_per_meeting, q[form], INTRODUCED, True)
+    fi, fk = i[form][added], k[form][added]
+    model.events.record(model.week, "introduced_by_friend", fi, fk)
+    model.events.record(model.week, "introduced_by_friend", fk, fi)
+
+
+def _dynamics(model) -> None:
+    sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
+    if len(ties) == 0:
+        return
+    t = sc.ties
+    a, b, s = ties.a, ties.b, ties.s
+    wd = withdrawal(model)
+    on_trial = ties.age < t.trial_weeks
+    p = (0.05 + 0.85 * np.sqrt(np.minimum(s, 200.0) / 200.0) + np.where(on_trial, 0.6 * ties.q, 0.0)) * wd[a] * wd[b]
+    if model.intervening and sc.support.components.existing_relationships:
+        helped = np.where(pop.support == ON_CASELOAD, pop.support_eff, 0.0)
+        p = p + 0.15 * np.maximum(helped[a], helped[b])
+    contact = ties.contact | (rng.random(len(ties)) < p)
+    getting_to_know = np.where(on_trial, 1.0 + 2.0 * ties.q, 1.0)
+    gain = np.where(contact, np.where(ties.met, t.hours_per_meeting * getting_to_know, 0.5), 0.0).astype(np.float32)
+    demand = ties.node_sum(gain)
+    scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(np.float32)
+    gain *= np.minimum(scale[a], scale[b])
+    d_friend = 1.0 - (1.0 - t.decay_per_year) ** (1.0 / 52.0)
+    d = np.where(ties.origin == KIN, d_friend * t.kin_decay_ratio, d_friend) + t.weak_decay_per_week * np.exp(-s / 25.0)
+    s *= (1.0 - d).astype(np.float32)
+    s += gain
+    np.minimum(s, 400.0, out=s)
+
+    rd_either = pop.reldiff[a] | pop.reldiff[b]
+    frag = 1.0 + t.fragility * rd_either
+    p_break = np.where(on_trial, t.early_break * (1.0 - ties.q) * frag, 0.0)
+    kin = np.where(ties.origin == KIN, 0.25, 1.0)
+    turnover = (0.025 + 0.25 * (1.0 - np.minimum(s, 200.0) / 200.0)) / 52.0
+    p_break = p_break + kin * (turnover * frag + 0.001 * (loneliness_level(pop, a) + loneliness_level(pop, b)))
+    broken = (s < 2.0) | (rng.random(len(ties)) < p_break)
+
+    survived = (ties.origin == ONLINE) & ties.met & (ties.age == t.trial_weeks - 1) & ~broken
+    np.add.at(pop.fired["match"], a[survived], 1)
+    np.add.at(pop.fired["match"], b[survived], 1)
+    model.events.record(model.week, "friendship_lasted", a[survived], b[survived])
+    model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
+
+    lost = np.bincount(a[broken], minlength=pop.n) + np.bincount(b[broken], minlength=pop.n)
+    pop.rejection += (0.3 * lost).astype(np.float32)
+    model.lost_this_week = lost
+    if model.events.any:
+        model.events.record(model.week, "lost_tie", a[broken], b[broken])
+        model.events.record(model.week, "lost_tie", b[broken], a[broken])
+    ties.remove(broken)
+    np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
+    ties.contact[:] = False
+
+
+def step(model) -> None:
+    _introductions(model)
+    model.ties.flush()
+    _dynamics(model)

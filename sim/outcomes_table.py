@@ -1,0 +1,58 @@
+"""Population and subgroup summaries of a model run (the CMO table), as plain data.
+
+Outcome names are shared by the CLI, the experiments and the dashboard.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .population import MECHANISMS
+
+OUTCOMES = ("loneliness", "lonely_share", "wellbeing", "belonging", "lsns",
+            "isolated_share", "network_size", "social_capital")
+SUBGROUP_KEYS = ("digital_literacy", "relational_history", "supported")
+
+
+def citizen_outcomes(pop) -> dict[str, np.ndarray]:
+    """Per-citizen values whose population mean is each outcome."""
+    return {
+        "loneliness": pop.ucla.astype(np.float64),
+        "lonely_share": (pop.ucla >= 6).astype(np.float64),
+        "wellbeing": pop.wellbeing.astype(np.float64),
+        "belonging": pop.belonging.astype(np.float64),
+        "lsns": pop.lsns.astype(np.float64),
+        "isolated_share": (pop.lsns < 12).astype(np.float64),
+        "network_size": pop.network_size.astype(np.float64),
+        "social_capital": pop.social_capital.astype(np.float64),
+    }
+
+
+def population_means(pop) -> dict[str, float]:
+    return {k: float(v.mean()) for k, v in citizen_outcomes(pop).items()}
+
+
+def subgroup_labels(pop) -> pd.DataFrame:
+    return pd.DataFrame({
+        "digital_literacy": np.where(pop.low_literacy, "low", "high"),
+        "relational_history": np.where(pop.reldiff, "difficulties", "secure"),
+        "supported": np.where(pop.ever_supported, "yes", "no"),
+    })
+
+
+def subgroup_table(model) -> pd.DataFrame:
+    """One row per subgroup: size, each outcome's start and end mean, mechanisms fired."""
+    pop = model.pop
+    df = subgroup_labels(pop)
+    end = citizen_outcomes(pop)
+    for k in OUTCOMES:
+        df[f"{k}_start"] = model.start_values[k]
+        df[f"{k}_end"] = end[k]
+    for m in MECHANISMS:
+        df[f"{m}_share"] = (pop.fired[m] > 0).astype(np.float64)
+        df[f"{m}_mean"] = pop.fired[m].astype(np.float64)
+    g = df.groupby(list(SUBGROUP_KEYS), observed=True)
+    out = g.mean()
+    out.insert(0, "n", g.size())
+    return out.reset_index()

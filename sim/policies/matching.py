@@ -1,0 +1,62 @@
+"""Matching policies: how the platform ranks candidate contacts for a user (route a and c).
+
+A policy is a function (model, users, cands) -> scores, where users has shape (m,)
+and cands (m, C) holds C candidate citizens per user; the platform suggests each
+user's top-scoring candidates. To add a policy, write one function here and
+register it with @policy("name"); the scenario schema lists the names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import match_quality, proximity, shared_interests
+
+MATCHING: dict = {}
+
+
+def policy(name):
+    def register(fn):
+        MATCHING[name] = fn
+        return fn
+    return register
+
+
+def _noise(model, shape, scale=0.05):
+    return scale * model.rng.random(shape, dtype=np.float32)
+
+
+@policy("random")
+def random(model, users, cands):
+    """No ranking: any active user is as likely as any other."""
+    return model.rng.random(cands.shape, dtype=np.float32)
+
+
+@policy("interests")
+def interests(model, users, cands):
+    """Shared interests first (homophily, Asikainen et al. 2020)."""
+    u = np.broadcast_to(users[:, None], cands.shape)
+    return shared_interests(model.pop.interests[u], model.pop.interests[cands]) + _noise(model, cands.shape)
+
+
+@policy("proximity")
+def nearby(model, users, cands):
+    """Nearest first: people who can meet easily."""
+    u = np.broadcast_to(users[:, None], cands.shape)
+    return proximity(model.pop, u.ravel(), cands.ravel()).reshape(cands.shape) + _noise(model, cands.shape)
+
+
+@policy("relational_match")
+def relational_match(model, users, cands):
+    """Interests, proximity and complementary needs together (route c, Andersen et al. 2020)."""
+    u = np.broadcast_to(users[:, None], cands.shape)
+    q = match_quality(model.pop, u.ravel(), cands.ravel()).reshape(cands.shape)
+    return q + _noise(model, cands.shape)
+
+
+@policy("isolated_first")
+def isolated_first(model, users, cands):
+    """Relational match, with the loneliest candidates shown first so they receive contact."""
+    pop = model.pop
+    iso = np.clip((pop.ucla[cands].astype(np.float32) - 3) / 6, 0, 1)
+    return relational_match(model, users, cands) + 0.5 * iso

@@ -1,0 +1,153 @@
+"""Citizen and worker state as numpy arrays (one row a citizen), and how they start.
+
+The Mesa agents in sim/agents read and write these rows; the weekly mechanisms
+work on whole columns at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .scenarios.schema import Scenario
+
+INTERESTS = ("gardening", "walking", "cooking", "music", "crafts", "sport",
+             "reading", "board games", "faith groups", "volunteering", "nature", "film")
+RESOURCES = ("advice about work", "help moving house", "lend a little money", "talk about personal matters",
+             "help with forms", "look after you when ill", "fix things at home", "know about local services")
+LOW_LITERACY_CUT = 0.4
+
+# platform states
+NEVER, ACTIVE, LAPSED = 0, 1, 2
+PLATFORM_STATES = ("never joined", "active", "lapsed")
+# support states
+NOT_SUPPORTED, ON_CASELOAD, MOVED_ON = 0, 1, 2
+SUPPORT_STATES = ("not supported", "on caseload", "moved on")
+MECHANISMS = ("reach", "barrier", "match", "bridge")
+
+
+def _beta_mean(rng, mean, concentration, n):
+    mean = float(np.clip(mean, 0.02, 0.98))
+    return rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(np.float32)
+
+
+class Population:
+    """All citizen state. Columns are public numpy arrays of length n."""
+
+    def __init__(self, sc: Scenario, rng: np.random.Generator):
+        pop = sc.population
+        n = sc.run.citizens
+        self.n = n
+        # neighbourhoods: contiguous blocks of rows, on a square grid
+        n_nb = max(1, int(round(n / pop.neighbourhood_size)))
+        self.n_neighbourhoods = n_nb
+        self.nbhd = ((np.arange(n, dtype=np.int64) * n_nb) // n).astype(np.int32)
+        self.nb_start = np.searchsorted(self.nbhd, np.arange(n_nb)).astype(np.int64)
+        self.nb_size = np.bincount(self.nbhd, minlength=n_nb).astype(np.int64)
+        side = int(np.ceil(np.sqrt(n_nb)))
+        self.nb_x = (np.arange(n_nb) % side).astype(np.float32)
+        self.nb_y = (np.arange(n_nb) // side).astype(np.float32)
+        self.grid_side = side
+
+        # traits (context)
+        self.low_literacy = rng.random(n) < pop.share_low_literacy
+        self.literacy = np.where(self.low_literacy, rng.uniform(0.05, LOW_LITERACY_CUT, n),
+                                 rng.uniform(LOW_LITERACY_CUT, 1.0, n)).astype(np.float32)
+        self.reldiff = rng.random(n) < pop.share_relational_difficulties
+        self.mh = rng.random(n) < pop.share_mh_condition
+        self.need = _beta_mean(rng, pop.mean_need_to_belong, 8, n)
+        conf = _beta_mean(rng, pop.mean_confidence, 6, n) - 0.15 * self.reldiff - 0.1 * self.mh
+        self.base_confidence = np.clip(conf, 0.02, 0.98).astype(np.float32)
+        self.confidence = self.base_confidence.copy()
+        self.stigma = np.clip(_beta_mean(rng, pop.mean_stigma, 5, n) + 0.2 * self.mh, 0, 1).astype(np.float32)
+        self.trust = _beta_mean(rng, pop.mean_trust, 5, n)
+        # low literacy goes with fewer devices (Statistics Denmark 2023 groups them)
+        s_low = pop.share_low_literacy
+        norm = 3 * s_low + (1 - s_low)
+        p_no_device = np.clip(pop.share_no_device * np.where(self.low_literacy, 3.0, 1.0) / norm, 0, 1)
+        self.has_device = rng.random(n) >= p_no_device
+        self.privacy = rng.random(n) >= pop.share_no_privacy
+        n_int = rng.integers(1, 4, n)
+        bits = np.zeros(n, dtype=np.uint16)
+        for j in range(3):
+            pick = rng.integers(0, len(INTERESTS), n)
+            bits |= np.where(j < n_int, (1 << pick), 0).astype(np.uint16)
+        self.interests = bits
+        res = rng.random((n, len(RESOURCES))) < np.where(self.mh, 0.25, 0.4)[:, None]
+        self.resources = (res * (1 << np.arange(len(RESOURCES)))).sum(axis=1).astype(np.uint8)
+        self.wellbeing_base = (rng.normal(22.5, 3.5, n) - 3.0 * self.mh).astype(np.float32)
+        self.lonely_trait = (rng.normal(0.0, 0.12, n) + 0.1 * self.reldiff + 0.05 * self.mh).astype(np.float32)
+        self.shock = np.zeros(n, dtype=np.float32)
+
+        # platform
+        self.platform = np.zeros(n, dtype=np.int8)
+        self.platform_weeks = np.zeros(n, dtype=np.int16)
+        self.joined_week = np.full(n, -1, dtype=np.int16)
+        self.lapsed_week = np.full(n, -1, dtype=np.int16)
+        self.last_reply = np.full(n, -100, dtype=np.int16)
+        self.digital_boost = np.zeros(n, dtype=np.float32)   # literacy gained from digital help
+
+        # support
+        self.support = np.zeros(n, dtype=np.int8)
+        self.worker = np.full(n, -1, dtype=np.int32)
+        self.support_weeks = np.zeros(n, dtype=np.int16)
+        self.referred_week = np.full(n, -1, dtype=np.int16)
+        self.coaching = np.zeros(n, dtype=np.float32)          # 0-1, accumulated coaching
+        self.support_eff = np.zeros(n, dtype=np.float32)       # this week's effectiveness of support
+        self.device_given = np.zeros(n, dtype=bool)
+
+        # activities
+        self.activity = np.full(n, -1, dtype=np.int32)
+        self.attended = np.zeros(n, dtype=bool)
+
+        # feelings and outcomes
+        self.rejection = np.zeros(n, dtype=np.float32)         # smoothed recent rejections and losses
+        self.lonely_latent = np.zeros(n, dtype=np.float32)
+        self.ucla = np.full(n, 3, dtype=np.int8)
+        self.belonging = np.zeros(n, dtype=np.float32)        # General Belongingness Scale, 12-84
+        self.wellbeing = np.zeros(n, dtype=np.float32)        # SWEMWBS, 7-35
+        self.lsns = np.zeros(n, dtype=np.int8)                # LSNS-6, 0-30
+        self.network_size = np.zeros(n, dtype=np.int16)
+        self.social_capital = np.zeros(n, dtype=np.int8)      # resources reachable, 0-8
+
+        # CMO: how often each mechanism fired for this citizen during the intervention
+        self.fired = {m: np.zeros(n, dtype=np.int16) for m in MECHANISMS}
+        self.ever_supported = np.zeros(n, dtype=bool)
+
+    @property
+    def effective_literacy(self) -> np.ndarray:
+        return np.minimum(1.0, self.literacy + self.digital_boost)
+
+    @property
+    def lonely(self) -> np.ndarray:
+        return self.ucla >= 6
+
+    def same_neighbourhood_partner(self, rng, who: np.ndarray) -> np.ndarray:
+        """A uniformly drawn other resident of each citizen's neighbourhood (may be themself)."""
+        nb = self.nbhd[who]
+        return (self.nb_start[nb] + (rng.random(len(who)) * self.nb_size[nb]).astype(np.int64)).astype(np.int32)
+
+
+def shared_interests(a_bits: np.ndarray, b_bits: np.ndarray) -> np.ndarray:
+    """Jaccard overlap of interest sets (0-1)."""
+    inter = np.bitwise_count(a_bits & b_bits).astype(np.float32)
+    union = np.bitwise_count(a_bits | b_bits).astype(np.float32)
+    return inter / np.maximum(union, 1)
+
+
+def proximity(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1 in the same neighbourhood, falling with grid distance between neighbourhoods."""
+    na, nb = pop.nbhd[a], pop.nbhd[b]
+    d = np.hypot(pop.nb_x[na] - pop.nb_x[nb], pop.nb_y[na] - pop.nb_y[nb])
+    return (1.0 / (1.0 + d)).astype(np.float32)
+
+
+def match_quality(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How well two people suit each other (route c): interests, proximity, complementary needs.
+
+    Complementary needs: a similar wish for closeness, and at least one of the two
+    confident enough to carry the first meetings. Weights are an assumption.
+    """
+    interest = shared_interests(pop.interests[a], pop.interests[b])
+    prox = proximity(pop, a, b)
+    comp = (1 - np.abs(pop.need[a] - pop.need[b])) * np.maximum(pop.confidence[a], pop.confidence[b])
+    return (0.45 * interest + 0.25 * prox + 0.30 * comp).astype(np.float32)

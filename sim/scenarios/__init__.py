@@ -1,0 +1,1 @@
+"""Scenario presets (TOML files in this folder), their schema and their loading."""
