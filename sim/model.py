@@ -112,6 +112,7 @@ class BelongingModel(mesa.Model):
         self.tracked_history: dict[int, list[int]] = {int(i): [] for i in (track or [])}
 
         self.week = -sc.run.burn_in
+        self.resource_lanes = outcomes.resource_lanes(self.pop)
         outcomes.step(self)
         for _ in range(sc.run.burn_in):
             self._week()

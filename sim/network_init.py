@@ -19,7 +19,7 @@ from .tiestore import KIN, NEIGHBOUR, TieStore
 
 def initial_ties(sc, pop, rng) -> TieStore:
     n = pop.n
-    ties = TieStore(n)
+    ties = TieStore(n, node_flag=pop.reldiff)
     kin_k = rng.poisson(1.1, n)            # each tie has two ends: 1.1 stubs each -> ~2.2 kin
     u = np.repeat(np.arange(n, dtype=np.int32), kin_k)
     v = rng.integers(0, n, len(u)).astype(np.int32)

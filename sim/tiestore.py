@@ -22,12 +22,15 @@ FIELDS = {
     "age": np.int16,        # weeks since formed (capped)
     "met": np.bool_,        # met face to face at least once
     "contact": np.bool_,    # had contact this week
+    "kin": np.bool_,        # origin == KIN (static, kept to spare a comparison every week)
+    "rd": np.bool_,         # either end has earlier relational difficulties (static trait)
 }
 
 
 class TieStore:
-    def __init__(self, n: int):
+    def __init__(self, n: int, node_flag: np.ndarray | None = None):
         self.n = n
+        self.node_flag = np.zeros(n, dtype=bool) if node_flag is None else node_flag
         for name, dt in FIELDS.items():
             setattr(self, name, np.empty(0, dtype=dt))
         self.key = np.empty(0, dtype=np.int64)
@@ -90,6 +93,8 @@ class TieStore:
             "age": np.zeros(n_new, dtype=np.int16),
             "met": np.broadcast_to(np.asarray(met, dtype=bool), (m,))[keep],
             "contact": np.zeros(n_new, dtype=bool),
+            "kin": np.broadcast_to(np.asarray(origin, dtype=np.int8), (m,))[keep] == KIN,
+            "rd": self.node_flag[lo] | self.node_flag[hi],
         })
         return keep
 
@@ -129,14 +134,20 @@ class TieStore:
         return self.node_sum(None, mask).astype(np.int32)
 
     def adjacency(self):
-        """CSR view: (indptr, neighbours, tie rows) over both directions."""
+        """CSR view over both directions: (indptr, neighbours).
+
+        Sorted by a two-pass 16-bit radix sort (numpy's stable sort of uint16 keys
+        is a radix sort): several times faster than a stable argsort of int32, and,
+        unlike the default quicksort, the same order on every machine.
+        """
         src = np.concatenate([self.a, self.b])
         dst = np.concatenate([self.b, self.a])
-        rows = np.concatenate([np.arange(len(self.a)), np.arange(len(self.a))])
-        order = np.argsort(src, kind="stable")
+        order = np.argsort((src & 0xFFFF).astype(np.uint16), kind="stable")
+        if self.n > 0xFFFF:
+            order = order[np.argsort((src[order] >> 16).astype(np.uint16), kind="stable")]
         indptr = np.zeros(self.n + 1, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=self.n), out=indptr[1:])
-        return indptr, dst[order], rows[order]
+        return indptr, dst[order]
 
     def neighbours(self, i: int) -> np.ndarray:
         """Rows of citizen i's ties (for inspection, not hot paths)."""

@@ -12,8 +12,11 @@ def loneliness_level(pop, idx=None) -> np.ndarray:
 
 
 def withdrawal(model, idx=None) -> np.ndarray:
-    """Withdrawal loop (M7): loneliness cuts contact, approaches and replies: 1 - w * level."""
-    return 1.0 - model.sc.effects.withdrawal * loneliness_level(model.pop, idx)
+    """Withdrawal loop (M7): loneliness cuts contact, approaches and replies: 1 - w * level.
+
+    Computed once a week from last week's UCLA-3 (outcomes.refresh_weekly_factors).
+    """
+    return model.wd if idx is None else model.wd[idx]
 
 
 def relational_factor(model, idx=None) -> np.ndarray:

@@ -39,9 +39,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tiestore import INTRODUCED, KIN, ONLINE
+from ..tiestore import INTRODUCED, ONLINE
 from ..population import ON_CASELOAD, match_quality
-from .common import loneliness_level, withdrawal
 
 SNAPSHOT_WEEKS = 4
 
@@ -51,9 +50,9 @@ def _introductions(model) -> None:
     if model.adj is None or model.week - model.adj_week >= SNAPSHOT_WEEKS:
         model.adj = ties.adjacency()
         model.adj_week = model.week
-    indptr, nbrs, _ = model.adj
+    indptr, nbrs = model.adj
     deg = np.diff(indptr)
-    i = np.flatnonzero((rng.random(pop.n) < sc.ties.introduction_rate * withdrawal(model)) & (deg > 0))
+    i = np.flatnonzero((rng.random(pop.n) < sc.ties.introduction_rate * model.wd) & (deg > 0))
     if len(i) == 0:
         return
     j = nbrs[indptr[i] + (rng.random(len(i)) * deg[i]).astype(np.int64)]
@@ -73,45 +72,65 @@ def _dynamics(model) -> None:
     if len(ties) == 0:
         return
     t = sc.ties
-    a, b, s = ties.a, ties.b, ties.s
-    wd = withdrawal(model)
+    a, b, s, q = ties.a, ties.b, ties.s, ties.q
+    f32 = np.float32
+    wd_a, wd_b = model.wd[a], model.wd[b]
     on_trial = ties.age < t.trial_weeks
-    p = (0.05 + 0.85 * np.sqrt(np.minimum(s, 200.0) / 200.0) + np.where(on_trial, 0.6 * ties.q, 0.0)) * wd[a] * wd[b]
+    trial_q = on_trial * q                                   # q while on trial, else 0
+    p = np.minimum(s, f32(200.0))
+    p *= f32(1 / 200.0)
+    np.sqrt(p, out=p)
+    p *= f32(0.85)
+    p += f32(0.05)
+    p += f32(0.6) * trial_q
+    p *= wd_a
+    p *= wd_b
     if model.intervening and sc.support.components.existing_relationships:
-        helped = np.where(pop.support == ON_CASELOAD, pop.support_eff, 0.0)
-        p = p + 0.15 * np.maximum(helped[a], helped[b])
-    contact = ties.contact | (rng.random(len(ties)) < p)
-    getting_to_know = np.where(on_trial, 1.0 + 2.0 * ties.q, 1.0)
-    gain = np.where(contact, np.where(ties.met, t.hours_per_meeting * getting_to_know, 0.5), 0.0).astype(np.float32)
+        helped = (pop.support == ON_CASELOAD) * pop.support_eff
+        p += f32(0.15) * np.maximum(helped[a], helped[b])
+    contact = rng.random(len(ties)) < p
+    contact |= ties.contact
+    # hours: face to face (x (1 + 2q) while getting to know each other), or 0.5 h online
+    gain = (f32(t.hours_per_meeting) * (f32(1.0) + f32(2.0) * trial_q)) * ties.met
+    gain += f32(0.5) * ~ties.met
+    gain *= contact
     demand = ties.node_sum(gain)
-    scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(np.float32)
+    scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(f32)
     gain *= np.minimum(scale[a], scale[b])
     d_friend = 1.0 - (1.0 - t.decay_per_year) ** (1.0 / 52.0)
-    d = np.where(ties.origin == KIN, d_friend * t.kin_decay_ratio, d_friend) + t.weak_decay_per_week * np.exp(-s / 25.0)
-    s *= (1.0 - d).astype(np.float32)
+    d = np.exp(s * f32(-1 / 25.0))
+    d *= f32(t.weak_decay_per_week)
+    d += f32(d_friend) - f32(d_friend * (1.0 - t.kin_decay_ratio)) * ties.kin
+    s *= f32(1.0) - d
     s += gain
-    np.minimum(s, 400.0, out=s)
+    np.minimum(s, f32(400.0), out=s)
 
-    rd_either = pop.reldiff[a] | pop.reldiff[b]
-    frag = 1.0 + t.fragility * rd_either
-    p_break = np.where(on_trial, t.early_break * (1.0 - ties.q) * frag, 0.0)
-    kin = np.where(ties.origin == KIN, 0.25, 1.0)
-    turnover = (0.025 + 0.25 * (1.0 - np.minimum(s, 200.0) / 200.0)) / 52.0
-    p_break = p_break + kin * (turnover * frag + 0.001 * (loneliness_level(pop, a) + loneliness_level(pop, b)))
-    broken = (s < 2.0) | (rng.random(len(ties)) < p_break)
+    frag = f32(1.0) + f32(t.fragility) * ties.rd
+    p_break = (f32(t.early_break) * on_trial) * (f32(1.0) - q) * frag
+    turnover = np.minimum(s, f32(200.0))
+    turnover *= f32(-0.25 / 200.0 / 52.0)
+    turnover += f32((0.025 + 0.25) / 52.0)
+    turnover *= frag
+    turnover += f32(0.001) * (model.lvl[a] + model.lvl[b])
+    turnover *= f32(1.0) - f32(0.75) * ties.kin
+    p_break += turnover
+    broken = rng.random(len(ties)) < p_break
+    broken |= s < f32(2.0)
 
-    survived = (ties.origin == ONLINE) & ties.met & (ties.age == t.trial_weeks - 1) & ~broken
-    np.add.at(pop.fired["match"], a[survived], 1)
-    np.add.at(pop.fired["match"], b[survived], 1)
-    model.events.record(model.week, "friendship_lasted", a[survived], b[survived])
-    model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
+    survived = (ties.age == t.trial_weeks - 1) & (ties.origin == ONLINE) & ties.met & ~broken
+    if survived.any():
+        np.add.at(pop.fired["match"], a[survived], 1)
+        np.add.at(pop.fired["match"], b[survived], 1)
+        model.events.record(model.week, "friendship_lasted", a[survived], b[survived])
+        model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
 
-    lost = np.bincount(a[broken], minlength=pop.n) + np.bincount(b[broken], minlength=pop.n)
-    pop.rejection += (0.3 * lost).astype(np.float32)
+    ba, bb = a[broken], b[broken]
+    lost = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
+    pop.rejection += f32(0.3) * lost
     model.lost_this_week = lost
     if model.events.any:
-        model.events.record(model.week, "lost_tie", a[broken], b[broken])
-        model.events.record(model.week, "lost_tie", b[broken], a[broken])
+        model.events.record(model.week, "lost_tie", ba, bb)
+        model.events.record(model.week, "lost_tie", bb, ba)
     ties.remove(broken)
     np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
     ties.contact[:] = False
