@@ -29,9 +29,11 @@ acquaintances fade within weeks and friendships over years. s is capped at 400 h
 
 Breaking. A tie breaks when s < 2 h (faded); during its trial (age < trial_weeks)
 with chance early_break (1 - q) (1 + fragility * relational difficulties)
-(Vergara Hidd et al. 2023); at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
+(Vergara Hidd et al. 2023); independently of that, at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
 (Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.001 (lonely_a + lonely_b)
-(withdrawal, M7), a quarter of that for kin. Each lost tie adds 0.3 to both ends' felt rejection.
+(withdrawal, M7), a quarter of that for kin. These rare breaks are drawn by
+thinning (a Bernoulli(p_max) candidate process, each kept with p / p_max), which has
+the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 to both ends' felt rejection.
 An online tie that met face to face and survives its trial is a "relational match".
 """
 
@@ -65,6 +67,24 @@ def _introductions(model) -> None:
     fi, fk = i[form][added], k[form][added]
     model.events.record(model.week, "introduced_by_friend", fi, fk)
     model.events.record(model.week, "introduced_by_friend", fk, fi)
+
+
+def _bernoulli_positions(rng, n: int, p: float) -> np.ndarray:
+    """Indices 0..n-1 each selected independently with chance p (geometric gaps)."""
+    if n == 0 or p <= 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1:
+        return np.arange(n)
+    out = []
+    start = 0
+    while start < n:
+        m = int((n - start) * p * 1.1) + 16
+        pos = start + np.cumsum(rng.geometric(p, m)) - 1
+        out.append(pos[pos < n])
+        if pos[-1] >= n:
+            break
+        start = int(pos[-1]) + 1
+    return np.concatenate(out)
 
 
 def _dynamics(model) -> None:
@@ -105,17 +125,23 @@ def _dynamics(model) -> None:
     s += gain
     np.minimum(s, f32(400.0), out=s)
 
-    frag = f32(1.0) + f32(t.fragility) * ties.rd
-    p_break = (f32(t.early_break) * on_trial) * (f32(1.0) - q) * frag
-    turnover = np.minimum(s, f32(200.0))
-    turnover *= f32(-0.25 / 200.0 / 52.0)
-    turnover += f32((0.025 + 0.25) / 52.0)
-    turnover *= frag
-    turnover += f32(0.001) * (model.lvl[a] + model.lvl[b])
-    turnover *= f32(1.0) - f32(0.75) * ties.kin
-    p_break += turnover
-    broken = rng.random(len(ties)) < p_break
-    broken |= s < f32(2.0)
+    broken = s < f32(2.0)
+    # trial breaks: few ties, exact draws
+    trial = np.flatnonzero(on_trial)
+    if len(trial):
+        p_early = f32(t.early_break) * (f32(1.0) - q[trial]) * (f32(1.0) + f32(t.fragility) * ties.rd[trial])
+        broken[trial[rng.random(len(trial)) < p_early]] = True
+    # turnover and withdrawal breaks: rare, so drawn by thinning. Candidates are a Bernoulli(p_max)
+    # process over ties (geometric gaps), each kept with p_i / p_max: the same law as one draw per
+    # tie, without computing p_i for the 99% of ties that are never candidates.
+    p_max = (0.275 / 52.0) * (1.0 + t.fragility) + 0.002
+    cand = _bernoulli_positions(rng, len(ties), p_max)
+    if len(cand):
+        sc_ = np.minimum(s[cand], f32(200.0))
+        p_i = ((f32(0.275 / 52.0) - sc_ * f32(0.25 / 200.0 / 52.0)) * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
+               + f32(0.001) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
+        p_i *= f32(1.0) - f32(0.75) * ties.kin[cand]
+        broken[cand[rng.random(len(cand)) * p_max < p_i]] = True
 
     survived = (ties.age == t.trial_weeks - 1) & (ties.origin == ONLINE) & ties.met & ~broken
     if survived.any():
