@@ -105,11 +105,18 @@ class TieStore:
         new = {name: np.concatenate([p[name] for p in self._pending]) for name in ["key", *FIELDS]}
         self._pending = []
         order = np.argsort(new["key"], kind="stable")
+        m = len(order)
         pos = np.searchsorted(self.key, new["key"][order])
-        self.key = np.insert(self.key, pos, new["key"][order])
-        for name, dt in FIELDS.items():
-            setattr(self, name, np.insert(getattr(self, name), pos, new[name][order].astype(dt, copy=False)))
-        return len(order)
+        is_new = np.zeros(len(self.key) + m, dtype=bool)
+        is_new[pos + np.arange(m)] = True
+        is_old = ~is_new
+        for name, dt in [("key", np.int64), *FIELDS.items()]:
+            old = getattr(self, name)
+            merged = np.empty(len(is_new), dtype=dt)
+            merged[is_new] = new[name][order]
+            merged[is_old] = old
+            setattr(self, name, merged)
+        return m
 
     def remove(self, drop: np.ndarray) -> None:
         """Remove the ties where drop is True (order kept)."""

@@ -32,6 +32,9 @@ def step(model) -> None:
     scores[cands == users[:, None]] = -np.inf
     k_eff = min(k, c)
     top = np.argpartition(-scores, k_eff - 1, axis=1)[:, :k_eff]
+    # argpartition's order within the top k depends on the CPU's SIMD path: put each row's
+    # picks in a machine-independent order (by candidate id) so the same seed gives the same run
+    top = np.take_along_axis(top, np.argsort(np.take_along_axis(cands, top, axis=1), axis=1, kind="stable"), axis=1)
     chosen = np.take_along_axis(cands, top, axis=1)
     ok = np.isfinite(np.take_along_axis(scores, top, axis=1))
     u = np.repeat(users, k_eff)[ok.ravel()]
