@@ -55,7 +55,6 @@ def write_outputs(model, out: Path) -> list[Path]:
 
 
 def print_summary(model, seconds: float) -> None:
-    from sim import OUTCOMES
     sc = model.sc
     print(f"Scenario {sc.name}: {sc.run.citizens} citizens, {sc.run.weeks} weeks after {sc.run.burn_in} weeks of burn-in, seed {sc.run.seed} ({seconds:.1f} s)")
     print()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import INTERESTS, match_quality, proximity, shared_interests
+from ..population import INTERESTS, match_quality
 from ..tiestore import ACTIVITY, NEIGHBOUR
 from .common import loneliness_level, withdrawal
 
