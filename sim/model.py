@@ -27,7 +27,7 @@ from .mechanisms.activities import Venues
 from .mechanisms.support import Workforce
 from .network_init import initial_ties
 from .outcomes_table import OUTCOMES, citizen_outcomes, population_means, subgroup_table
-from .population import ACTIVE, ON_CASELOAD, Population
+from .population import ON_CASELOAD, Population, on_platform
 from .scenarios.loader import load_scenario
 from .scenarios.schema import Scenario
 
@@ -180,7 +180,7 @@ class BelongingModel(mesa.Model):
         means = population_means(pop)
         for k, v in means.items():
             self.series[k][w] = v
-        self.series["platform_active"][w] = np.count_nonzero(pop.platform == ACTIVE)
+        self.series["platform_active"][w] = np.count_nonzero(on_platform(pop))
         self.series["platform_ever"][w] = np.count_nonzero(pop.joined_week >= 0)
         self.series["on_caseload"][w] = np.count_nonzero(pop.support == ON_CASELOAD)
         self.series["ever_supported"][w] = np.count_nonzero(pop.ever_supported)

@@ -17,8 +17,13 @@ RESOURCES = ("advice about work", "help moving house", "lend a little money", "t
 LOW_LITERACY_CUT = 0.4
 
 # platform states
-NEVER, ACTIVE, LAPSED = 0, 1, 2
-PLATFORM_STATES = ("never joined", "active", "lapsed")
+NEVER, JOINED, ACTIVE, LAPSED = 0, 1, 2, 3
+PLATFORM_STATES = ("never joined", "joined", "active", "lapsed")   # joined: in the first week
+
+
+def on_platform(pop) -> np.ndarray:
+    """Citizens using the platform now (joined this week or active)."""
+    return (pop.platform == JOINED) | (pop.platform == ACTIVE)
 # support states
 NOT_SUPPORTED, ON_CASELOAD, MOVED_ON = 0, 1, 2
 SUPPORT_STATES = ("not supported", "on caseload", "moved on")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import ACTIVE
+from ..population import on_platform
 
 LEVERS = ("workers", "training", "devices", "activities", "platform")
 
@@ -29,6 +29,6 @@ def step(model) -> None:
         c["workers"] += wf.n * pc.worker_week
     c["activities"] += model.venues.n_new * pc.activity_week
     if sc.platform.enabled:
-        active = int(np.count_nonzero(model.pop.platform == ACTIVE))
+        active = int(np.count_nonzero(on_platform(model.pop)))
         c["platform"] += pc.platform_week + active * pc.platform_user_week + pc.outreach_week * sc.platform.outreach_effort
     c["devices"] = wf.devices_given * pc.device

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..policies import MATCHING
-from ..population import ACTIVE
+from ..population import on_platform
 
 CANDIDATES_PER_SUGGESTION = 4
 
@@ -23,7 +23,7 @@ def step(model) -> None:
     k = sc.platform.suggestions_per_week
     if not (sc.platform.enabled and model.intervening) or k == 0:
         return
-    users = np.flatnonzero(pop.platform == ACTIVE).astype(np.int32)
+    users = np.flatnonzero(on_platform(pop)).astype(np.int32)
     if len(users) < 2:
         return
     c = CANDIDATES_PER_SUGGESTION * k

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import ACTIVE, LAPSED, NEVER
+from ..population import JOINED, LAPSED, NEVER
 
 
 def step(model) -> None:
@@ -38,7 +38,7 @@ def step(model) -> None:
     new = joins | rejoins
     if new.any():
         idx = np.flatnonzero(new)
-        pop.platform[idx] = ACTIVE
+        pop.platform[idx] = JOINED
         pop.platform_weeks[idx] = 0
         pop.joined_week[idx[pop.joined_week[idx] < 0]] = model.week
         model.events.record(model.week, "joined_platform", idx)

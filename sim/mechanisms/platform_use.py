@@ -11,18 +11,21 @@ the population average stays at h(t); by 0.7 after a reply in the last four week
 (a rewarding contact, assumption); by (1 + rejection) after recent rejections
 (Andersen et al. 2020); and by (1 - 0.6 * effectiveness) for clients getting
 digital help from a worker (Andersen et al. 2020).
+
+States: a new user is "joined" during their first week and "active" once they stay
+past it; a user who drops out is "lapsed" (only a worker's digital help brings them back).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..population import ACTIVE, LAPSED
+from ..population import ACTIVE, LAPSED, on_platform
 
 
 def step(model) -> None:
     sc, pop, rng = model.sc, model.pop, model.rng
-    active = pop.platform == ACTIVE
+    active = on_platform(pop)
     if not active.any():
         return
     idx = np.flatnonzero(active)
@@ -44,3 +47,4 @@ def step(model) -> None:
     model.events.record(model.week, "left_platform", gone)
     stay = idx[~drop]
     pop.platform_weeks[stay] += 1
+    pop.platform[stay[pop.platform_weeks[stay] >= 2]] = ACTIVE   # past the first week: active
