@@ -30,7 +30,7 @@ acquaintances fade within weeks and friendships over years. s is capped at 400 h
 Breaking. A tie breaks when s < 2 h (faded); during its trial (age < trial_weeks)
 with chance early_break (1 - q) (1 + fragility * relational difficulties)
 (Vergara Hidd et al. 2023); independently of that, at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
-(Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.001 (lonely_a + lonely_b)
+(Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.003 (lonely_a + lonely_b)
 (withdrawal, M7), a quarter of that for kin. These rare breaks are drawn by
 thinning (a Bernoulli(p_max) candidate process, each kept with p / p_max), which has
 the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 to both ends' felt rejection.
@@ -45,6 +45,7 @@ from ..tiestore import INTRODUCED, ONLINE
 from ..population import ON_CASELOAD, match_quality
 
 SNAPSHOT_WEEKS = 4
+WITHDRAWAL_BREAK = 0.003   # weekly break chance per unit of loneliness level at either end (M7)
 
 
 def _introductions(model) -> None:
@@ -134,12 +135,12 @@ def _dynamics(model) -> None:
     # turnover and withdrawal breaks: rare, so drawn by thinning. Candidates are a Bernoulli(p_max)
     # process over ties (geometric gaps), each kept with p_i / p_max: the same law as one draw per
     # tie, without computing p_i for the 99% of ties that are never candidates.
-    p_max = (0.275 / 52.0) * (1.0 + t.fragility) + 0.002
+    p_max = (0.275 / 52.0) * (1.0 + t.fragility) + 2 * WITHDRAWAL_BREAK
     cand = _bernoulli_positions(rng, len(ties), p_max)
     if len(cand):
         sc_ = np.minimum(s[cand], f32(200.0))
         p_i = ((f32(0.275 / 52.0) - sc_ * f32(0.25 / 200.0 / 52.0)) * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
-               + f32(0.001) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
+               + f32(WITHDRAWAL_BREAK) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
         p_i *= f32(1.0) - f32(0.75) * ties.kin[cand]
         broken[cand[rng.random(len(cand)) * p_max < p_i]] = True
 
