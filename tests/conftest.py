@@ -17,7 +17,7 @@ import pytest
 
 from sim import BelongingModel
 from sim.mechanisms import outcomes as outcomes_mech
-from sim.population import NOT_SUPPORTED
+from sim.population import NEVER, NOT_SUPPORTED
 
 ROOT = Path(__file__).resolve().parents[1]
 BELONGING = ROOT / ".venv" / "bin" / "belonging"
@@ -53,7 +53,7 @@ def clear_ties(model) -> None:
 def neutral_citizens(model) -> None:
     """No one on the platform or on a caseload, no recent rejection: a clean slate."""
     pop = model.pop
-    pop.platform[:] = 0
+    pop.platform[:] = NEVER
     pop.platform_weeks[:] = 0
     pop.joined_week[:] = -1
     pop.lapsed_week[:] = -1
