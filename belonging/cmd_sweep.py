@@ -1,0 +1,154 @@
+"""`belonging sweep SPEC.toml`: a sensitivity sweep with progress, a crash-safe store and indices."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+from .common import format_table
+
+
+def add_parser(sub):
+    p = sub.add_parser(
+        "sweep", help="run a sensitivity sweep (Sobol, Morris, eFAST, full factorial) from a TOML spec",
+        description="Run a sweep spec: every finished run is stored at once (Parquet) under --out, so an "
+                    "interrupted sweep continues with --resume without losing or redoing runs. At the end: "
+                    "indices with 95%% intervals (indices.csv), seed noise (variance.csv), failed runs "
+                    "(failures.csv) and one plot per output (plot_<output>.png). Exit status: 0 done, 3 done "
+                    "but some runs failed, 2 bad input, 130 interrupted.")
+    p.add_argument("spec", metavar="SPEC.toml", help="a sweep spec file, or the name of one in experiments/ "
+                                                     "(morris_screening, sobol_policies)")
+    p.add_argument("--out", metavar="DIR", help="results folder (default results/sweeps/<spec name>/)")
+    ex = p.add_mutually_exclusive_group()
+    ex.add_argument("--workers", type=int, metavar="N", help="local processes (default: one per core; 1: in this process)")
+    ex.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (see README)")
+    p.add_argument("--resume", action="store_true", help="continue the sweep stored in the folder (same spec and options)")
+    p.add_argument("--retry-failed", action="store_true", help="with --resume: run the failed runs again")
+    g = p.add_argument_group("spec overrides (recorded in the manifest; give the same ones to --resume)")
+    g.add_argument("--samples", type=int, metavar="N", help="replace the spec's samples (Sobol: a power of 2)")
+    g.add_argument("--replicates", type=int, metavar="R", help="replace the spec's replicates")
+    g.add_argument("--citizens", type=int, metavar="N", help="replace the spec's citizens")
+    g.add_argument("--weeks", type=int, metavar="W", help="replace the spec's weeks")
+    g.add_argument("--seed", type=int, metavar="S", help="replace the spec's seed")
+    p.add_argument("--dry-run", action="store_true", help="check the spec and print the design size; run nothing")
+    return p
+
+
+def run(args) -> int:
+    from experiments import SpecError, SweepBusy, SweepError, load_spec, make_executor, run_sweep
+    from experiments.progress import ProgressBar, fmt_seconds
+    from experiments.sweep import default_folder, plan
+
+    if args.retry_failed and not args.resume:
+        print("belonging sweep: --retry-failed needs --resume", file=sys.stderr)
+        return 2
+    overrides = {"samples": args.samples, "replicates": args.replicates, "citizens": args.citizens,
+                 "weeks": args.weeks, "seed": args.seed}
+    try:
+        spec = load_spec(args.spec, overrides)
+    except SpecError as exc:
+        print(f"belonging sweep: invalid spec:\n{exc}", file=sys.stderr)
+        return 2
+    folder = args.out or str(default_folder(spec))
+    info = plan(spec)
+    size = f"N={spec.samples}" if spec.samples else "every combination"
+    print(f"Sweep {spec.name}: {spec.method}, {len(spec.parameters)} parameters ({size}): {info['points']} points x "
+          f"{spec.replicates} replicate{'s' if spec.replicates > 1 else ''} = {info['runs']} runs", file=sys.stderr)
+    print(f"Base {spec.base}, {spec.citizens} citizens, {spec.weeks} weeks, seed {spec.seed}; outputs "
+          f"{', '.join(spec.outputs)}; results in {folder}/", file=sys.stderr)
+    if args.dry_run:
+        print(format_table(["parameter", "values"], [list(x) for x in info["parameters"]]))
+        return 0
+    try:
+        executor = make_executor(args.workers, scheduler=args.scheduler)
+    except (ValueError, ConnectionError) as exc:
+        print(f"belonging sweep: {exc}", file=sys.stderr)
+        return 2
+
+    bar = ProgressBar("runs")
+
+    def on_start(s):
+        msg = f"Running on {s['executor']}"
+        if s["stored"]:
+            msg += f"; resuming: {s['stored']} runs already stored, {s['todo']} to go"
+        print(msg, file=sys.stderr)
+
+    t0 = time.perf_counter()
+    try:
+        result = run_sweep(spec, out=folder, executor=executor, resume=args.resume, retry_failed=args.retry_failed,
+                           progress=bar, on_start=on_start)
+    except (SweepError, SweepBusy) as exc:
+        print(f"belonging sweep: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"belonging sweep: interrupted; every finished run is stored in {folder}/: continue with\n"
+              f"  belonging sweep {args.spec} --out {folder} --resume" + _override_flags(args), file=sys.stderr)
+        return 130
+    finally:
+        executor.close()
+    seconds = time.perf_counter() - t0
+    print_report(spec, result, seconds)
+    return 3 if len(result.failures) else 0
+
+
+def _override_flags(args) -> str:
+    flags = ""
+    for name in ("samples", "replicates", "citizens", "weeks", "seed"):
+        v = getattr(args, name)
+        if v is not None:
+            flags += f" --{name} {v}"
+    return flags
+
+
+def _num(v, prec=3) -> str:
+    return "-" if v is None or not math.isfinite(v) else f"{v:.{prec}f}"
+
+
+def print_report(spec, result, seconds) -> None:
+    from experiments.progress import fmt_seconds
+    res = result.results
+    n_fail = len(result.failures)
+    print(f"Sweep {spec.name}: {len(res)} runs stored ({result.ran} this session, {fmt_seconds(seconds)}), "
+          f"{n_fail} failed; folder {result.folder}/")
+    if result.indices is not None:
+        ind = result.indices
+        shown = ("mu_star", "sigma") if spec.method == "morris" else ("S1", "ST")
+        for o in spec.outputs:
+            sub = ind[ind.output == o]
+            a = sub[sub["index"] == shown[0]].set_index("parameter")
+            b = sub[sub["index"] == shown[1]].set_index("parameter")
+            order = b["value"].fillna(-1).sort_values(ascending=False).index
+            rows = []
+            for name in order:
+                ra, rb = a.loc[name], b.loc[name]
+                ca = f"{_num(ra['value'])} [{_num(ra['ci_low'])}, {_num(ra['ci_high'])}]"
+                cb = (f"{_num(rb['value'])} [{_num(rb['ci_low'])}, {_num(rb['ci_high'])}]"
+                      if math.isfinite(rb["conf"]) else _num(rb["value"]))
+                rows.append([name, ca, cb])
+            print()
+            v = result.variance.set_index("output").loc[o]
+            noise = f"; seed noise {v.seed_share:.0%} of one run's variance" if math.isfinite(v.seed_share) else ""
+            print(f"{o} (mean {v['mean']:.4g}{noise}):")
+            print(format_table(["parameter", f"{shown[0]} [95% CI]", f"{shown[1]}" +
+                                (" [95% CI]" if spec.method != "morris" else "")], rows))
+    elif result.analysis_note:
+        print(result.analysis_note)
+    if n_fail:
+        print()
+        print(f"{n_fail} run{'s' if n_fail > 1 else ''} failed (kept in the store and in failures.csv, "
+              "never dropped):")
+        keys = [p.key for p in spec.parameters]
+        for r in result.failures.head(10).to_dict("records"):
+            params = ", ".join(f"{k}={r[k]!r}" for k in keys)
+            first = (r["error"] or "").splitlines()[0] if r["error"] else "?"
+            print(f"  run {r['run_id']} (point {r['point']}, replicate {r['replicate']}, seed {r['seed']}): {first}")
+            print(f"      {params}")
+        if n_fail > 10:
+            print(f"  ... and {n_fail - 10} more (failures.csv)")
+    if result.files:
+        print()
+        print("Wrote " + ", ".join(sorted({f.name for f in result.files})))
+    print(f"All runs as a DataFrame: python -c \"from experiments import read_results; "
+          f"print(read_results('{result.folder}'))\"")

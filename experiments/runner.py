@@ -1,0 +1,100 @@
+"""Worker-side functions: one model run in, plain data out.
+
+These are the only functions the executors send to worker processes or Dask workers,
+so they live at module top level, take one picklable task and import only `sim`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+
+import numpy as np
+
+OUTCOME_ARRAYS_DTYPE = np.float32
+
+
+def comparison_run(task: dict) -> dict:
+    """One scenario, one replicate seed, for a comparison.
+
+    task: {"scenario": Scenario (citizens, weeks and overrides applied), "seed": int}.
+    Returns population outcomes, costs, the subgroup (CMO) table, and per-citizen
+    traits, support and end outcomes so the parent can pair citizens across scenarios.
+    """
+    from sim import BelongingModel, OUTCOMES, scenario_hash
+    from sim.outcomes_table import citizen_outcomes
+
+    sc, seed = task["scenario"], int(task["seed"])
+    t0 = time.perf_counter()
+    model = BelongingModel(sc, seed=seed)
+    model.run()
+    pop = model.pop
+    end = citizen_outcomes(pop)
+    outcomes = model.outcomes()
+    bad = [k for k, v in outcomes.items() if not (math.isfinite(v["start"]) and math.isfinite(v["end"]))]
+    if bad:
+        raise FloatingPointError(f"scenario {sc.name!r} seed {seed}: outcome(s) {', '.join(bad)} not finite")
+    return {
+        "seed": seed,
+        "scenario_hash": scenario_hash(model.sc),
+        "outcomes": outcomes,
+        "costs": dict(model.costs),
+        "total_cost": model.total_cost(),
+        "no_longer_lonely": model.no_longer_lonely(),
+        "lonely_at_start": int(np.count_nonzero(model.start_values["lonely_share"] > 0)),
+        "subgroups": model.subgroups().to_dict("records"),
+        "low_literacy": pop.low_literacy.copy(),
+        "reldiff": pop.reldiff.copy(),
+        "supported": pop.ever_supported.copy(),
+        "end": {k: end[k].astype(OUTCOME_ARRAYS_DTYPE) for k in OUTCOMES},
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def sweep_run(task: dict) -> dict:
+    """One sweep run: a scenario with the point's overrides and the run's seed.
+
+    task: {"run_id", "point", "replicate", "seed", "base": Scenario, "overrides": {key: value},
+    "params": {key: value as stored}}. Returns one flat record: parameters, seed,
+    scenario hash, model version, every outcome at start and end, costs.
+    """
+    from sim import BelongingModel, OUTCOMES, __version__, load_scenario, scenario_hash
+
+    sc = load_scenario(task["base"], task["overrides"])
+    t0 = time.perf_counter()
+    model = BelongingModel(sc, seed=int(task["seed"]))
+    model.run()
+    rec = {"scenario_hash": scenario_hash(model.sc), "model_version": __version__}
+    for k, v in model.outcomes().items():
+        rec[f"{k}_start"] = v["start"]
+        rec[f"{k}_end"] = v["end"]
+    rec["no_longer_lonely"] = float(model.no_longer_lonely())
+    rec["total_cost"] = model.total_cost()
+    for lever, cost in model.costs.items():
+        rec[f"cost_{lever}"] = float(cost)
+    rec["seconds"] = time.perf_counter() - t0
+    assert set(OUTCOMES) <= {k[: -len("_end")] for k in rec if k.endswith("_end")}
+    return rec
+
+
+def safe_sweep_run(task: dict) -> dict:
+    """Run `task["fn"]` (default sweep_run) and never raise: a failure becomes a record.
+
+    A run fails when it raises or when any number it returns is NaN; the record keeps
+    the error (with the last lines of the traceback) so the sweep can report it.
+    """
+    fn = task.get("fn") or sweep_run
+    t0 = time.perf_counter()
+    try:
+        rec = fn(task)
+        nan = sorted(k for k, v in rec.items() if isinstance(v, float) and math.isnan(v))
+        if nan:
+            rec.update(status="failed", error=f"NaN outcome: {', '.join(nan)}")
+        else:
+            rec.update(status="ok", error="")
+    except Exception as exc:
+        tb = traceback.format_exc(limit=-3).strip()
+        rec = {"status": "failed", "error": f"{type(exc).__name__}: {exc}\n{tb}",
+               "seconds": time.perf_counter() - t0}
+    return rec

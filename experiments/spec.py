@@ -1,0 +1,469 @@
+"""Sweep specs: a TOML file naming the parameters, their bounds or levels, the method, the outputs.
+
+    name = "sobol_policies"            # default: the file's stem; results go to results/sweeps/<name>/
+    description = "..."
+    base = "platform_with_support"     # the scenario every run starts from (preset or .toml path)
+    method = "sobol"                   # sobol | morris | fast | factorial
+    samples = 256                      # sobol: N (a power of 2); morris: trajectories; fast: N per parameter
+    replicates = 2                     # seeds per sample point (outputs are averaged over them)
+    seed = 20250101                    # every sample and run seed derives from it
+    citizens = 2000
+    weeks = 52
+    outputs = ["lonely_share", "belonging_change", "total_cost"]
+    common_random_numbers = true       # replicate r of every point uses the same seed (default)
+
+    [options]                          # method options (see METHOD_OPTIONS)
+    calc_second_order = false
+
+    [set]                              # fixed overrides for every run
+    "support.caseload" = 15
+
+    [parameters]                       # dotted scenario keys
+    "support.workers" = { bounds = [0, 30] }
+    "support.targeting" = { levels = ["first_come", "low_literacy_first", "needs_based"] }
+    "support.digital_training" = { levels = [false, true] }
+    "activities.new_per_1000" = { bounds = [0, 4], steps = 3 }     # factorial: 0, 2, 4
+
+Outputs are outcome names (the value at the end of the run), `<outcome>_change` (end
+minus start), `total_cost` or `no_longer_lonely`. Integer parameters are sampled
+uniformly over whole numbers within their bounds (inclusive); booleans and choices take
+`levels`, mapped from SALib's unit interval to equal slices (one per level).
+Everything is checked before anything runs; a wrong spec raises SpecError naming the
+key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SPEC_DIR = Path(__file__).parent
+METHODS = ("sobol", "morris", "fast", "factorial")
+METHOD_OPTIONS = {
+    "sobol": {"calc_second_order": False, "num_resamples": 200, "conf_level": 0.95},
+    "morris": {"num_levels": 4, "num_resamples": 200, "conf_level": 0.95},
+    "fast": {"M": 4, "num_resamples": 200, "conf_level": 0.95},
+    "factorial": {"num_resamples": 200, "conf_level": 0.95},
+}
+TOP_KEYS = ("name", "description", "base", "method", "samples", "replicates", "seed", "citizens", "weeks",
+            "outputs", "common_random_numbers", "options", "set", "parameters")
+PARAM_KEYS = ("bounds", "levels", "steps")
+EXTRA_OUTPUTS = ("total_cost", "no_longer_lonely")
+
+
+class SpecError(ValueError):
+    """A sweep spec that cannot run, naming the key, the value and what is allowed."""
+
+
+def allowed_outputs() -> list[str]:
+    from sim import OUTCOMES
+    return list(OUTCOMES) + [f"{o}_change" for o in OUTCOMES] + list(EXTRA_OUTPUTS)
+
+
+def output_values(df, output: str) -> np.ndarray:
+    """The values of one output from a results frame (end, end - start, or a cost column)."""
+    if output.endswith("_change"):
+        o = output[: -len("_change")]
+        return (df[f"{o}_end"] - df[f"{o}_start"]).to_numpy(dtype=np.float64)
+    if output in EXTRA_OUTPUTS:
+        return df[output].to_numpy(dtype=np.float64)
+    return df[f"{output}_end"].to_numpy(dtype=np.float64)
+
+
+def _field_kind(key: str):
+    """(kind, choices) of a dotted scenario key: kind in float, int, bool, choice; None if unknown."""
+    from sim import Scenario
+    from sim.scenarios.schema import Section
+    cls = Scenario
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if not (isinstance(cls, type) and issubclass(cls, Section)) or part not in cls.model_fields:
+            return None, None
+        ann = cls.model_fields[part].annotation
+        if i < len(parts) - 1:
+            cls = ann
+            continue
+        if isinstance(ann, type) and issubclass(ann, Section):
+            return "section", None
+        if ann is bool:
+            return "bool", (False, True)
+        if ann is int:
+            return "int", None
+        if ann is float:
+            return "float", None
+        if typing.get_origin(ann) is typing.Literal:
+            args = typing.get_args(ann)
+            if len(args) == 1 and isinstance(args[0], tuple):
+                args = args[0]
+            return "choice", tuple(args)
+        return "other", None
+    return None, None
+
+
+@dataclass
+class Parameter:
+    key: str
+    kind: str                        # float | int | bool | choice
+    bounds: tuple | None = None      # numeric, inclusive
+    levels: tuple | None = None      # discrete values
+
+    @property
+    def discrete(self) -> bool:
+        return self.levels is not None
+
+    def salib_bounds(self) -> list[float]:
+        if self.levels is not None:
+            return [0.0, float(len(self.levels))]
+        lo, hi = self.bounds
+        if self.kind == "int":
+            return [float(lo), float(hi) + 1.0]
+        return [float(lo), float(hi)]
+
+    def decode(self, x: float):
+        """A SALib sample value -> the scenario value (levels by equal slices, ints floored)."""
+        if self.levels is not None:
+            i = min(max(int(math.floor(x)), 0), len(self.levels) - 1)
+            return self.levels[i]
+        lo, hi = self.bounds
+        if self.kind == "int":
+            return int(min(max(math.floor(x), lo), hi))
+        return float(min(max(x, lo), hi))
+
+    def describe(self) -> str:
+        if self.levels is not None:
+            return "levels " + ", ".join(json.dumps(v) for v in self.levels)
+        return f"{self.bounds[0]} to {self.bounds[1]}" + (" (whole numbers)" if self.kind == "int" else "")
+
+
+@dataclass
+class SweepSpec:
+    name: str
+    description: str
+    base: str
+    base_scenario: Any                     # sim.Scenario with [set], citizens and weeks applied
+    method: str
+    samples: int | None
+    replicates: int
+    seed: int
+    citizens: int
+    weeks: int
+    outputs: list[str]
+    crn: bool
+    options: dict
+    fixed: dict
+    parameters: list[Parameter]
+    data: dict = field(repr=False)         # the normalised spec (what the manifest stores)
+    path: str | None = None
+
+    @property
+    def spec_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.data, sort_keys=True).encode()).hexdigest()[:16]
+
+    def problem(self) -> dict:
+        return {"names": [p.key for p in self.parameters], "num_vars": len(self.parameters),
+                "bounds": [p.salib_bounds() for p in self.parameters], "outputs": list(self.outputs)}
+
+    def problem_spec(self):
+        from SALib import ProblemSpec
+        pr = self.problem()
+        return ProblemSpec({"names": pr["names"], "bounds": pr["bounds"], "outputs": pr["outputs"]})
+
+    def design(self):
+        """(X, points): X the sample matrix in SALib space (None for factorial), points a list of
+        {key: scenario value}. Deterministic in the spec (seeded sampling)."""
+        if self.method == "factorial":
+            combos = list(itertools.product(*[p.levels for p in self.parameters]))
+            return None, [dict(zip((p.key for p in self.parameters), c)) for c in combos]
+        sp = self.problem_spec()
+        if self.method == "sobol":
+            sp.sample_sobol(self.samples, calc_second_order=self.options["calc_second_order"], seed=self.seed)
+        elif self.method == "morris":
+            sp.sample_morris(self.samples, num_levels=self.options["num_levels"], seed=self.seed)
+        elif self.method == "fast":
+            sp.sample_fast(self.samples, M=self.options["M"], seed=self.seed)
+        X = np.asarray(sp.samples, dtype=np.float64)
+        points = [{p.key: p.decode(x) for p, x in zip(self.parameters, row)} for row in X]
+        return X, points
+
+    def run_seed(self, point: int, replicate: int) -> int:
+        """The model seed of one run: from the spec seed and (replicate) or (point, replicate)."""
+        key = (replicate,) if self.crn else (point, replicate)
+        ss = np.random.SeedSequence(self.seed, spawn_key=key)
+        return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+    def n_points(self) -> int:
+        return len(self.design()[1])
+
+
+def resolve_spec_path(name_or_path: str | Path) -> Path:
+    """A path, or the stem of a spec shipped in experiments/ (e.g. 'sobol_policies')."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    if p.suffix != ".toml" and (SPEC_DIR / f"{p.name}.toml").exists():
+        return SPEC_DIR / f"{p.name}.toml"
+    shipped = ", ".join(sorted(q.stem for q in SPEC_DIR.glob("*.toml")))
+    raise SpecError(f"sweep spec {str(name_or_path)!r}: no such file; specs shipped in experiments/: {shipped}")
+
+
+def load_spec(source: str | Path | dict, overrides: dict | None = None) -> SweepSpec:
+    """Read and validate a spec (a path, a shipped spec's name, or a dict as read from TOML).
+
+    overrides: top-level values replacing the file's (e.g. {"samples": 16, "citizens": 500}).
+    """
+    path = None
+    if isinstance(source, dict):
+        data = json.loads(json.dumps(source))
+        origin = "sweep spec"
+    else:
+        path = resolve_spec_path(source)
+        origin = f"sweep spec {path}"
+        try:
+            data = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise SpecError(f"{origin}: malformed TOML: {exc}") from None
+        data.setdefault("name", path.stem)
+    for k, v in (overrides or {}).items():
+        if v is not None:
+            data[k] = v
+    spec = _validate(data, origin)
+    spec.path = str(path) if path else None
+    return spec
+
+
+def _err(origin, key, value, allowed) -> SpecError:
+    return SpecError(f"{origin}: key {key!r} has value {value!r}: {allowed}")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _validate(data: dict, origin: str) -> SweepSpec:
+    from sim import ScenarioError, load_scenario
+
+    unknown = [k for k in data if k not in TOP_KEYS]
+    if unknown:
+        raise SpecError(f"{origin}: unknown key {unknown[0]!r} (value {data[unknown[0]]!r}); "
+                        f"allowed keys: {', '.join(TOP_KEYS)}")
+    for req in ("base", "method", "parameters", "outputs"):
+        if req not in data:
+            raise SpecError(f"{origin}: missing key {req!r}; a spec needs base, method, parameters and outputs")
+    name = data.get("name", "sweep")
+    if not isinstance(name, str) or not name or any(c in name for c in "/\\") or name.startswith("."):
+        raise _err(origin, "name", name, "a non-empty text without slashes (it names the results folder)")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise _err(origin, "description", description, "a text")
+    method = data["method"]
+    if method not in METHODS:
+        raise _err(origin, "method", method, f"one of {', '.join(METHODS)}")
+    replicates = data.get("replicates", 1)
+    if not _is_int(replicates) or not 1 <= replicates <= 10_000:
+        raise _err(origin, "replicates", replicates, "a whole number from 1 to 10000")
+    seed = data.get("seed", 0)
+    if not _is_int(seed) or not 0 <= seed < 2**63:
+        raise _err(origin, "seed", seed, "a whole number from 0 to 2**63 - 1")
+    crn = data.get("common_random_numbers", True)
+    if not isinstance(crn, bool):
+        raise _err(origin, "common_random_numbers", crn, "true or false")
+
+    # options
+    opts = data.get("options", {})
+    if not isinstance(opts, dict):
+        raise _err(origin, "options", opts, "a table of method options")
+    allowed_opts = METHOD_OPTIONS[method]
+    for k in opts:
+        if k not in allowed_opts:
+            raise SpecError(f"{origin}: unknown option {'options.' + k!r} (value {opts[k]!r}) for method {method!r}; "
+                            f"allowed: {', '.join(allowed_opts) }")
+    options = {**allowed_opts, **opts}
+    if not isinstance(options.get("calc_second_order", False), bool):
+        raise _err(origin, "options.calc_second_order", options["calc_second_order"], "true or false")
+    if not _is_int(options["num_resamples"]) or options["num_resamples"] < 10:
+        raise _err(origin, "options.num_resamples", options["num_resamples"], "a whole number >= 10")
+    if not _is_num(options["conf_level"]) or not 0 < options["conf_level"] < 1:
+        raise _err(origin, "options.conf_level", options["conf_level"], "a number between 0 and 1, e.g. 0.95")
+    if method == "morris" and (not _is_int(options["num_levels"]) or options["num_levels"] < 2
+                               or options["num_levels"] % 2):
+        raise _err(origin, "options.num_levels", options["num_levels"], "an even whole number >= 2 (e.g. 4)")
+    if method == "fast" and (not _is_int(options["M"]) or options["M"] < 1):
+        raise _err(origin, "options.M", options["M"], "a whole number >= 1 (interference factor, usually 4)")
+
+    # samples
+    samples = data.get("samples")
+    if method == "factorial":
+        if samples is not None:
+            raise _err(origin, "samples", samples, "not used by factorial (every combination of levels runs); "
+                                                   "remove it")
+    else:
+        if not _is_int(samples) or samples < 1:
+            raise _err(origin, "samples", samples, {
+                "sobol": "a power of 2 (N of Saltelli's scheme; runs = N (D + 2) x replicates)",
+                "morris": "the number of trajectories, >= 2 (runs = trajectories (D + 1) x replicates)",
+                "fast": "a whole number > 4 M^2 (runs = samples x D x replicates)"}[method])
+        if method == "sobol" and samples & (samples - 1):
+            lo = 1 << (samples.bit_length() - 1)
+            raise _err(origin, "samples", samples, f"a power of 2 for Sobol sampling (nearest: {lo} or {lo * 2})")
+        if method == "morris" and samples < 2:
+            raise _err(origin, "samples", samples, "at least 2 trajectories")
+        if method == "fast" and samples <= 4 * options["M"] ** 2:
+            raise _err(origin, "samples", samples, f"more than 4 M^2 = {4 * options['M'] ** 2} for eFAST")
+
+    # outputs
+    outputs = data["outputs"]
+    allowed = allowed_outputs()
+    if isinstance(outputs, str):
+        outputs = [outputs]
+    if not isinstance(outputs, list) or not outputs:
+        raise _err(origin, "outputs", outputs, f"a non-empty list of: {', '.join(allowed)}")
+    for o in outputs:
+        if o not in allowed:
+            raise _err(origin, "outputs", o, f"one of {', '.join(allowed)}")
+    if len(set(outputs)) != len(outputs):
+        dup = next(o for o in outputs if outputs.count(o) > 1)
+        raise _err(origin, "outputs", dup, "each output once")
+
+    # base scenario with fixed overrides, citizens, weeks: validated by sim
+    base = data["base"]
+    if not isinstance(base, str):
+        raise _err(origin, "base", base, "a preset name or the path of a scenario .toml file")
+    fixed = data.get("set", {})
+    if not isinstance(fixed, dict):
+        raise _err(origin, "set", fixed, 'a table of dotted scenario keys, e.g. "support.caseload" = 15')
+    for k, v in fixed.items():
+        if isinstance(v, dict):
+            raise _err(origin, f"set.{k}", v, 'a value; write dotted keys in quotes: "support.caseload" = 15')
+        if k in ("run.seed",):
+            raise _err(origin, f"set.{k}", v, "not settable: every run's seed derives from the spec's seed")
+    over = dict(fixed)
+    for k in ("citizens", "weeks"):
+        if k in data:
+            if not _is_int(data[k]):
+                raise _err(origin, k, data[k], "a whole number")
+            over[f"run.{k}"] = data[k]
+    try:
+        base_sc = load_scenario(base, over)
+    except ScenarioError as exc:
+        raise SpecError(f"{origin}: base scenario {base!r} with [set], citizens and weeks:\n{exc}") from None
+
+    # parameters
+    params_in = data["parameters"]
+    if not isinstance(params_in, dict) or not params_in:
+        raise _err(origin, "parameters", params_in,
+                   'a table of dotted scenario keys, e.g. "support.workers" = { bounds = [0, 30] }')
+    parameters = []
+    for key, ps in params_in.items():
+        parameters.append(_parameter(origin, key, ps, method, base_sc))
+    if method != "factorial" and len(parameters) < 2:
+        raise _err(origin, "parameters", list(params_in), f"at least two parameters for {method} "
+                                                          "(with one, all variance belongs to it)")
+    clash = [p.key for p in parameters if p.key in fixed]
+    if clash:
+        raise _err(origin, f"set.{clash[0]}", fixed[clash[0]], "not also a swept parameter; remove one of the two")
+
+    norm = {
+        "name": name, "description": description, "base": base, "method": method, "samples": samples,
+        "replicates": replicates, "seed": seed, "citizens": base_sc.run.citizens, "weeks": base_sc.run.weeks,
+        "outputs": list(outputs), "common_random_numbers": crn, "options": options, "set": fixed,
+        "parameters": {p.key: ({"levels": list(p.levels)} if p.levels is not None else {"bounds": list(p.bounds)})
+                       for p in parameters},
+    }
+    return SweepSpec(name=name, description=description, base=base, base_scenario=base_sc, method=method,
+                     samples=samples, replicates=replicates, seed=seed, citizens=base_sc.run.citizens,
+                     weeks=base_sc.run.weeks, outputs=list(outputs), crn=crn, options=options, fixed=fixed,
+                     parameters=parameters, data=norm)
+
+
+def _parameter(origin, key, ps, method, base_sc) -> Parameter:
+    from sim import ScenarioError, load_scenario
+
+    where = f"parameters.{key}"
+    if not isinstance(ps, dict):
+        raise _err(origin, where, ps, "a table with bounds = [low, high] or levels = [...]")
+    for k in ps:
+        if k not in PARAM_KEYS:
+            raise SpecError(f"{origin}: unknown key {where + '.' + k!r} (value {ps[k]!r}); allowed: "
+                            f"{', '.join(PARAM_KEYS)}")
+    if key.startswith("run."):
+        raise _err(origin, where, ps, "run.* cannot be swept: set citizens and weeks at the top of the spec; "
+                                      "seeds derive from the spec's seed")
+    kind, choices = _field_kind(key)
+    sample_value = (ps.get("levels") or ps.get("bounds") or [None])[0]
+
+    def check(value):
+        try:
+            load_scenario(base_sc, {key: value})
+        except ScenarioError as exc:
+            raise SpecError(f"{origin}: parameter {key!r}: {exc}") from None
+
+    if kind is None:
+        check(sample_value)          # sim names the unknown key and what is allowed
+        raise _err(origin, where, ps, "not a scenario parameter")
+    if kind in ("section", "other"):
+        raise _err(origin, where, ps, "not a sweepable value (a section or a text); name a number, "
+                                      "a true/false or a choice inside it")
+    has_b, has_l = "bounds" in ps, "levels" in ps
+    if has_b == has_l:
+        allowed = ("levels = [...] (whole numbers: bounds = [low, high] also works)" if kind == "int" else
+                   "bounds = [low, high] or levels = [...]" if kind == "float" else
+                   f"levels = a list from {list(choices)}")
+        raise _err(origin, where, ps, f"exactly one of bounds or levels: {allowed}")
+    if has_b:
+        b = ps["bounds"]
+        if kind in ("bool", "choice"):
+            raise _err(origin, where + ".bounds", b, f"{key} is a {'true/false' if kind == 'bool' else 'choice'}: "
+                                                     f"use levels = a list from {list(choices)}")
+        if not (isinstance(b, list) and len(b) == 2 and all(_is_num(x) for x in b)):
+            raise _err(origin, where + ".bounds", b, "[low, high], two numbers")
+        if kind == "int" and not all(_is_int(x) for x in b):
+            raise _err(origin, where + ".bounds", b, f"{key} is a whole number: give whole-number bounds")
+        if not b[0] < b[1]:
+            raise _err(origin, where + ".bounds", b, "low < high")
+        cast = int if kind == "int" else float
+        for x in b:
+            check(cast(x))
+        if "steps" in ps:
+            s = ps["steps"]
+            if not _is_int(s) or s < 2:
+                raise _err(origin, where + ".steps", s, "a whole number >= 2 (evenly spaced levels from low to high)")
+            if method != "factorial":
+                raise _err(origin, where + ".steps", s, f"only for factorial designs; {method} samples within bounds")
+            vals = np.linspace(b[0], b[1], s)
+            levels = tuple(dict.fromkeys(int(round(v)) for v in vals)) if kind == "int" else \
+                tuple(float(v) for v in vals)
+            return Parameter(key, kind, levels=levels)
+        if method == "factorial":
+            raise _err(origin, where, ps, "a factorial design needs levels = [...] or bounds with steps = k")
+        return Parameter(key, kind, bounds=(cast(b[0]), cast(b[1])))
+    if "steps" in ps:
+        raise _err(origin, where + ".steps", ps["steps"], "only with bounds")
+    lv = ps["levels"]
+    if not isinstance(lv, list) or len(lv) < 1:
+        raise _err(origin, where + ".levels", lv, "a non-empty list")
+    if len(lv) < 2 and method != "factorial":
+        raise _err(origin, where + ".levels", lv, "at least two levels (a fixed value belongs in [set])")
+    out = []
+    for v in lv:
+        if kind == "float" and _is_num(v):
+            v = float(v)
+        if kind == "choice" and v not in choices:
+            raise _err(origin, where + ".levels", v, f"one of {', '.join(map(str, choices))}")
+        check(v)
+        out.append(v)
+    if len(set(map(json.dumps, out))) != len(out):
+        raise _err(origin, where + ".levels", lv, "each level once")
+    return Parameter(key, kind, levels=tuple(out))

@@ -1,0 +1,509 @@
+"""Run a sensitivity sweep: design -> runs on an executor -> result store -> indices and plots.
+
+    from experiments import load_spec, run_sweep
+    result = run_sweep(load_spec("sobol_policies", {"samples": 16}), out="results/sweeps/try",
+                       executor=2, progress=lambda done, total, failed: ...)
+    result.indices        # DataFrame: output, method, parameter, index, value, conf, ci_low, ci_high
+    result.failures       # DataFrame of failed runs with their parameters and error
+
+Run r of point p has run_id p * replicates + r and a seed derived from the spec's seed
+(SeedSequence), never from the order in which runs finish, so one process, many
+processes and a Dask cluster give the same numbers. Each finished run is stored at
+once (experiments.store); `resume=True` runs only what is not stored yet.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .executors import make_executor
+from .runner import safe_sweep_run, sweep_run
+from .spec import SweepSpec, load_spec, output_values
+from .store import RunStore, atomic_write_frame, read_results, stored_runs
+
+DEFAULT_ROOT = Path("results/sweeps")
+COMPACT_EVERY = 2000
+
+
+class SweepError(RuntimeError):
+    """A sweep that cannot start or continue as asked (folder clash, changed spec or model)."""
+
+
+@dataclass
+class SweepResult:
+    folder: Path
+    manifest: dict
+    results: pd.DataFrame
+    indices: pd.DataFrame | None
+    variance: pd.DataFrame | None
+    failures: pd.DataFrame
+    analysis_note: str | None = None
+    ran: int = 0                      # runs executed in this call (not resumed ones)
+    files: list = field(default_factory=list)
+
+
+def default_folder(spec: SweepSpec) -> Path:
+    return DEFAULT_ROOT / spec.name
+
+
+def _schema(spec: SweepSpec) -> pa.Schema:
+    from sim import OUTCOMES
+    from sim.mechanisms.costs import LEVERS
+    kinds = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_(), "choice": pa.string()}
+    fields = [("run_id", pa.int64()), ("point", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64()),
+              ("attempt", pa.int64()), ("session", pa.string()), ("status", pa.string()), ("error", pa.string())]
+    for p in spec.parameters:
+        if p.levels is not None and p.kind == "float":
+            fields.append((p.key, pa.float64()))
+        else:
+            fields.append((p.key, kinds[p.kind]))
+    for o in OUTCOMES:
+        fields += [(f"{o}_start", pa.float64()), (f"{o}_end", pa.float64())]
+    fields += [("no_longer_lonely", pa.float64()), ("total_cost", pa.float64())]
+    fields += [(f"cost_{lever}", pa.float64()) for lever in LEVERS]
+    fields += [("scenario_hash", pa.string()), ("model_version", pa.string()), ("seconds", pa.float64())]
+    return pa.schema(fields)
+
+
+def _design_frame(spec: SweepSpec, X, points) -> pd.DataFrame:
+    df = pd.DataFrame({"point": np.arange(len(points))})
+    if X is not None:
+        for j, p in enumerate(spec.parameters):
+            df[f"x:{p.key}"] = X[:, j]
+    for p in spec.parameters:
+        df[p.key] = [pt[p.key] for pt in points]
+    return df
+
+
+def plan(spec: SweepSpec) -> dict:
+    """Design size without running anything: points, runs, parameters."""
+    _, points = spec.design()
+    return {"points": len(points), "runs": len(points) * spec.replicates,
+            "parameters": [(p.key, p.describe()) for p in spec.parameters]}
+
+
+def run_sweep(
+    spec: SweepSpec | str | Path,
+    out: str | Path | None = None,
+    executor=None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    progress: Callable[[int, int, int], None] | None = None,
+    cancel=None,
+    run_fn: Callable | None = None,
+    analyse: bool = True,
+    on_start: Callable[[dict], None] | None = None,
+) -> SweepResult:
+    """Run (or resume) a sweep and analyse it when every run is stored.
+
+    spec: a SweepSpec, a spec path or a shipped spec's name.
+    out: the results folder (default results/sweeps/<spec name>/).
+    executor: as for experiments.make_executor (None: local processes, one per core).
+    resume: continue a folder holding this spec's runs; without it such a folder is an error.
+    retry_failed: with resume, run the stored failed runs again (their new attempt replaces them).
+    progress: progress(runs_done, runs_total, runs_failed), counting stored runs too.
+    cancel: threading.Event or callable: stop after the runs in flight (all stored runs kept).
+    run_fn: a top-level function task -> record replacing experiments.runner.sweep_run
+        (tests use it to inject failures); it must be importable by the workers.
+    on_start: called once with {"points", "runs", "todo", "executor"} before runs start.
+    """
+    from sim import __version__, scenario_hash
+
+    if not isinstance(spec, SweepSpec):
+        spec = load_spec(spec)
+    folder = Path(out) if out is not None else default_folder(spec)
+    store = RunStore(folder)
+    X, points = spec.design()
+    n_points, R = len(points), spec.replicates
+    n_runs = n_points * R
+    design = _design_frame(spec, X, points)
+    schema = _schema(spec)
+    base_hash = scenario_hash(spec.base_scenario)
+
+    store.lock()
+    try:
+        if store.exists():
+            old = store.read_manifest()
+            if not resume:
+                raise SweepError(f"{folder} already holds a sweep ({old.get('name')}, "
+                                 f"{len(stored_runs(folder))}/{old.get('n_runs')} runs stored): pass --resume "
+                                 "(resume=True) to continue it, or choose another --out folder")
+            _check_same(old, spec, base_hash, __version__, folder)
+            import pyarrow.parquet as pq
+            stored_design = pq.read_table(folder / "design.parquet").to_pandas()
+            if (list(stored_design.columns) != list(design.columns)
+                    or stored_design.astype(object).values.tolist() != design.astype(object).values.tolist()):
+                raise SweepError(f"{folder}: the design generated now differs from the stored one "
+                                 "(another SALib or numpy version?); resuming would mix designs: start a new folder")
+            manifest = old
+        else:
+            if resume and folder.exists() and any(folder.iterdir()) and not (folder / ".lock").exists():
+                raise SweepError(f"{folder}: exists but holds no sweep manifest; choose another --out")
+            manifest = {
+                "kind": "sweep", "format": 1, "name": spec.name, "method": spec.method,
+                "spec": spec.data, "spec_hash": spec.spec_hash, "spec_path": spec.path,
+                "spec_text": Path(spec.path).read_text() if spec.path else None,
+                "model_version": __version__, "base_scenario_hash": base_hash,
+                "n_points": n_points, "replicates": R, "n_runs": n_runs,
+                "parameters": [{"key": p.key, "kind": p.kind, "bounds": p.bounds, "levels": p.levels}
+                               for p in spec.parameters],
+                "outputs": spec.outputs, "columns": schema.names,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sessions": [], "status": "running",
+            }
+            store.write_manifest(manifest)
+            atomic_write_frame(folder / "design.parquet", design)
+        store.prepare(schema)
+        merged = store.compact() if resume else 0
+        have = stored_runs(folder)
+        done_ids = set(have.run_id.tolist())
+        attempts = dict(zip(have.run_id.tolist(), have.attempt.tolist()))
+        failed_ids = set(have.run_id[have.status != "ok"].tolist())
+        if retry_failed:
+            done_ids -= failed_ids
+        todo = [rid for rid in range(n_runs) if rid not in done_ids]
+        session = uuid.uuid4().hex[:12]
+        ex = make_executor(executor)
+        own = not hasattr(executor, "run")
+        manifest["status"] = "running"
+        manifest["sessions"].append({"id": session, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                     "executor": ex.describe(), "todo": len(todo), "pid": os.getpid(),
+                                     "resumed": bool(resume and done_ids)})
+        store.write_manifest(manifest)
+        if on_start is not None:
+            on_start({"points": n_points, "runs": n_runs, "todo": len(todo), "executor": ex.describe(),
+                      "stored": len(done_ids), "merged": merged})
+
+        base = spec.base_scenario
+
+        def task(rid):
+            p, r = divmod(rid, R)
+            return {"run_id": rid, "point": p, "replicate": r, "seed": spec.run_seed(p, r), "base": base,
+                    "overrides": points[p], "fn": run_fn or sweep_run}
+
+        n_failed = 0 if retry_failed else len(failed_ids)
+        n_done = len(done_ids)
+        ran = 0
+        if progress is not None:
+            progress(n_done, n_runs, n_failed)
+        since_compact = 0
+        try:
+            tasks = (task(rid) for rid in todo)
+            for i, ok, value in ex.run(safe_sweep_run, tasks, cancel):
+                rid = todo[i]
+                p, r = divmod(rid, R)
+                rec = value if ok else {"status": "failed", "error": f"{type(value).__name__}: {value}"}
+                rec.update({"run_id": rid, "point": p, "replicate": r, "seed": spec.run_seed(p, r),
+                            "attempt": attempts.get(rid, 0) + 1, "session": session, **points[p]})
+                if rec.get("scenario_hash") is None:
+                    rec["scenario_hash"] = _hash_or_blank(base, points[p])
+                rec.setdefault("model_version", __version__)
+                store.append(rec)
+                ran += 1
+                n_done += 1
+                n_failed += rec["status"] != "ok"
+                since_compact += 1
+                if since_compact >= COMPACT_EVERY:
+                    store.compact()
+                    since_compact = 0
+                if progress is not None:
+                    progress(n_done, n_runs, n_failed)
+        finally:
+            if own:
+                ex.close()
+        store.compact()
+        results = read_results(folder)
+        failures = results[results.status != "ok"].reset_index(drop=True)
+        complete = len(results) == n_runs
+        manifest["sessions"][-1]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        manifest["sessions"][-1]["ran"] = ran
+        result = SweepResult(folder, manifest, results, None, None, failures, ran=ran)
+        if complete and analyse:
+            analysis = analyse_sweep(folder, spec, results)
+            result.indices, result.variance = analysis["indices"], analysis["variance"]
+            result.analysis_note, result.files = analysis["note"], analysis["files"]
+            manifest["analysis"] = {"note": analysis["note"], "files": [str(Path(f).name) for f in analysis["files"]]}
+        manifest["status"] = ("complete" if not len(failures) else "complete_with_failures") if complete else "partial"
+        manifest["runs_stored"] = len(results)
+        manifest["runs_failed"] = len(failures)
+        store.write_manifest(manifest)
+        return result
+    finally:
+        store.unlock()
+
+
+def _hash_or_blank(base, overrides) -> str:
+    from sim import ScenarioError, load_scenario, scenario_hash
+    try:
+        return scenario_hash(load_scenario(base, overrides))
+    except ScenarioError:
+        return ""
+
+
+def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, folder: Path) -> None:
+    if old.get("kind") != "sweep":
+        raise SweepError(f"{folder}: manifest is not a sweep's")
+    if old.get("spec_hash") != spec.spec_hash:
+        diffs = [k for k in set(old.get("spec", {})) | set(spec.data)
+                 if old.get("spec", {}).get(k) != spec.data.get(k)]
+        raise SweepError(f"{folder} holds a different spec (differs in: {', '.join(sorted(diffs))}); resuming "
+                         "would mix designs: use the same spec and options, or another --out folder")
+    if old.get("base_scenario_hash") != base_hash:
+        raise SweepError(f"{folder}: the base scenario {spec.base!r} changed since this sweep started "
+                         f"(hash {old.get('base_scenario_hash')} -> {base_hash}); start a new folder")
+    if old.get("model_version") != version:
+        raise SweepError(f"{folder}: started with model version {old.get('model_version')}, this is {version}; "
+                         "runs would not be comparable: start a new folder")
+
+
+# -- analysis -----------------------------------------------------------------
+
+def analyse_sweep(folder: str | Path, spec: SweepSpec | None = None, results: pd.DataFrame | None = None) -> dict:
+    """Indices per output (indices.csv), seed noise (variance.csv), failures (failures.csv), plots.
+
+    Returns {"indices", "variance", "levels", "note", "files"}. Analysis needs every sample
+    point to have at least one successful run; otherwise it is skipped with a note
+    naming the points (a design with holes would give wrong indices).
+    """
+    folder = Path(folder)
+    if spec is None:
+        spec = load_spec(RunStore(folder).read_manifest()["spec"])
+    if results is None:
+        results = read_results(folder)
+    X, points = spec.design()
+    n_points = len(points)
+    files = []
+    fail = results[results.status != "ok"]
+    fail_cols = ["run_id", "point", "replicate", "seed", *[p.key for p in spec.parameters], "error"]
+    atomic_write_frame(folder / "failures.csv", fail[fail_cols])
+    files.append(folder / "failures.csv")
+    ok = results[results.status == "ok"]
+    Y, counts = _point_means(spec, ok, n_points)
+    variance = seed_noise(spec, ok)
+    atomic_write_frame(folder / "variance.csv", variance)
+    files.append(folder / "variance.csv")
+    missing = np.flatnonzero(counts == 0)
+    note = None
+    indices = None
+    levels = None
+    if len(missing):
+        note = (f"analysis skipped: {len(missing)} of {n_points} sample points have no successful run "
+                f"(points {', '.join(map(str, missing[:10]))}{' ...' if len(missing) > 10 else ''}); see failures.csv, "
+                "fix the cause and rerun them with --resume --retry-failed")
+    else:
+        if spec.method == "factorial":
+            indices, levels = factorial_indices(spec, points, ok)
+            atomic_write_frame(folder / "levels.csv", levels)
+            files.append(folder / "levels.csv")
+        else:
+            indices = salib_indices(spec, X, Y)
+        atomic_write_frame(folder / "indices.csv", indices)
+        files.append(folder / "indices.csv")
+        files += plot_indices(folder, spec, indices, variance)
+    return {"indices": indices, "variance": variance, "levels": levels, "note": note, "files": files}
+
+
+def _point_means(spec, ok: pd.DataFrame, n_points: int):
+    """(n_points, outputs) means over each point's successful replicates, and counts."""
+    Y = np.full((n_points, len(spec.outputs)), np.nan)
+    counts = np.bincount(ok.point.to_numpy(dtype=np.int64), minlength=n_points)
+    pts = ok.point.to_numpy(dtype=np.int64)
+    for j, o in enumerate(spec.outputs):
+        v = output_values(ok, o)
+        sums = np.bincount(pts, weights=v, minlength=n_points)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            Y[:, j] = sums / counts
+    return Y, counts
+
+
+def seed_noise(spec, ok: pd.DataFrame) -> pd.DataFrame:
+    """How much of each output's variance is seed noise (needs replicates >= 2, else NaN).
+
+    seed_var: mean over points of the variance over replicates (ddof 1): the noise of one run.
+    signal_var: variance of the point means that the parameters explain: var(point means)
+    minus seed_var / replicates (without common random numbers) or var(point means) itself
+    (with them: every point shares the same seeds, so a seed shifts all points alike).
+    seed_share = seed_var / (seed_var + signal_var): the share of one run's variance that is
+    noise. mean_noise_share = (seed_var / replicates) / var(point means), at most 1: the same
+    for the averages the indices are computed from (an upper bound with common random numbers).
+    """
+    rows = []
+    R = spec.replicates
+    for o in spec.outputs:
+        v = output_values(ok, o)
+        df = pd.DataFrame({"point": ok.point.to_numpy(), "v": v})
+        g = df.groupby("point")["v"]
+        within = float(g.var(ddof=1).mean()) if R > 1 else math.nan
+        pm = g.mean()
+        var_means = float(pm.var(ddof=1)) if len(pm) > 1 else math.nan
+        signal = var_means if spec.crn else var_means - within / R
+        signal = max(signal, 0.0) if math.isfinite(signal) else math.nan
+        denom = within + signal
+        rows.append({
+            "output": o, "runs": len(v), "points": int(g.ngroups), "replicates": R,
+            "mean": float(np.mean(v)) if len(v) else math.nan,
+            "seed_var": within, "signal_var": signal, "point_means_var": var_means,
+            "seed_share": within / denom if denom > 0 else math.nan,
+            "mean_noise_share": min(1.0, (within / R) / var_means) if var_means > 0 else math.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def salib_indices(spec: SweepSpec, X, Y) -> pd.DataFrame:
+    """Sobol / Morris / eFAST indices through SALib's ProblemSpec, one block per output."""
+    import warnings
+    sp = spec.problem_spec()
+    sp.set_samples(X)
+    sp.set_results(Y if Y.shape[1] > 1 else Y[:, 0])
+    o = spec.options
+    common = {"num_resamples": o["num_resamples"], "conf_level": o["conf_level"], "seed": spec.seed}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)    # constant outputs divide by zero: NaN indices
+        if spec.method == "sobol":
+            sp.analyze_sobol(calc_second_order=o["calc_second_order"], **common)
+        elif spec.method == "morris":
+            sp.analyze_morris(num_levels=o["num_levels"], **common)
+        elif spec.method == "fast":
+            sp.analyze_fast(M=o["M"], **common)
+    analysis = sp.analysis if len(spec.outputs) > 1 else {spec.outputs[0]: sp.analysis}
+    names = [p.key for p in spec.parameters]
+    rows = []
+    for out_name in spec.outputs:
+        a = analysis[out_name]
+        const = float(np.nanvar(Y[:, spec.outputs.index(out_name)])) == 0.0
+        if spec.method in ("sobol", "fast"):
+            pairs = [("S1", "S1_conf"), ("ST", "ST_conf")]
+        else:
+            pairs = [("mu_star", "mu_star_conf"), ("mu", None), ("sigma", None)]
+        for idx, conf in pairs:
+            for j, name in enumerate(names):
+                val = float(np.asarray(a[idx])[j])
+                c = float(np.asarray(a[conf])[j]) if conf else math.nan
+                if const:
+                    val, c = math.nan, math.nan
+                rows.append(_row(out_name, spec.method, name, idx, val, c))
+        if spec.method == "sobol" and o["calc_second_order"]:
+            S2, S2c = np.asarray(a["S2"]), np.asarray(a["S2_conf"])
+            for i in range(len(names)):
+                for j in range(i + 1, len(names)):
+                    rows.append(_row(out_name, spec.method, f"{names[i]} x {names[j]}", "S2",
+                                     math.nan if const else float(S2[i, j]), math.nan if const else float(S2c[i, j])))
+    return pd.DataFrame(rows)
+
+
+def _row(output, method, parameter, index, value, conf) -> dict:
+    lo = value - conf if math.isfinite(conf) else math.nan
+    hi = value + conf if math.isfinite(conf) else math.nan
+    return {"output": output, "method": method, "parameter": parameter, "index": index, "value": value,
+            "conf": conf, "ci_low": lo, "ci_high": hi}
+
+
+def _anova(values: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First-order and total effects of a full factorial (balanced) design.
+
+    values: (points,) output; grid: (points, D) level indices. S1_i = Var(E[Y|x_i]) / Var(Y);
+    ST_i = E[Var(Y|x_~i)] / Var(Y), both exact on a complete grid.
+    """
+    var = values.var()
+    D = grid.shape[1]
+    S1, ST = np.full(D, np.nan), np.full(D, np.nan)
+    if not var > 0:
+        return S1, ST
+    df = pd.DataFrame(grid, columns=[f"g{j}" for j in range(D)])
+    df["y"] = values
+    for j in range(D):
+        S1[j] = df.groupby(f"g{j}")["y"].mean().var(ddof=0) / var
+        others = [f"g{k}" for k in range(D) if k != j]
+        within = df.groupby(others)["y"].var(ddof=0).mean() if others else var
+        ST[j] = within / var
+    return S1, ST
+
+
+def factorial_indices(spec: SweepSpec, points, ok: pd.DataFrame):
+    """Main and total effect shares (ANOVA on the full grid), with bootstrap intervals over
+    replicates (the design itself is exhaustive, so only seed noise is uncertain), and the
+    mean of each output at each level of each parameter (levels.csv)."""
+    D = len(spec.parameters)
+    n_points = len(points)
+    grid = np.array([[p.levels.index(pt[p.key]) for p in spec.parameters] for pt in points], dtype=np.int64)
+    R = spec.replicates
+    conf_level = spec.options["conf_level"]
+    rng = np.random.default_rng(np.random.SeedSequence([spec.seed, 0xFAC7]))
+    rows, lrows = [], []
+    for o in spec.outputs:
+        v = output_values(ok, o)
+        table = np.full((n_points, R), np.nan)
+        table[ok.point.to_numpy(dtype=np.int64), ok.replicate.to_numpy(dtype=np.int64)] = v
+        Y = np.nanmean(table, axis=1)
+        S1, ST = _anova(Y, grid)
+        B = spec.options["num_resamples"]
+        if R > 1:
+            boot1, bootT = np.empty((B, D)), np.empty((B, D))
+            for b in range(B):
+                pick = rng.integers(0, R, size=(n_points, R))
+                Yb = np.nanmean(np.take_along_axis(table, pick, axis=1), axis=1)
+                Yb = np.where(np.isnan(Yb), Y, Yb)
+                boot1[b], bootT[b] = _anova(Yb, grid)
+            z = float(__import__("scipy.stats", fromlist=["norm"]).norm.ppf(0.5 + conf_level / 2))
+            c1, cT = z * np.nanstd(boot1, axis=0, ddof=1), z * np.nanstd(bootT, axis=0, ddof=1)
+        else:
+            c1 = cT = np.full(D, np.nan)
+        for j, p in enumerate(spec.parameters):
+            rows.append(_row(o, "factorial", p.key, "S1", float(S1[j]), float(c1[j])))
+        for j, p in enumerate(spec.parameters):
+            rows.append(_row(o, "factorial", p.key, "ST", float(ST[j]), float(cT[j])))
+        from .stats import mean_interval
+        for j, p in enumerate(spec.parameters):
+            for li, lv in enumerate(p.levels):
+                m, lo, hi = mean_interval(Y[grid[:, j] == li], conf_level)
+                lrows.append({"output": o, "parameter": p.key, "level": str(lv), "mean": m, "ci_low": lo,
+                              "ci_high": hi, "points": int(np.sum(grid[:, j] == li))})
+    return pd.DataFrame(rows), pd.DataFrame(lrows)
+
+
+def plot_indices(folder: Path, spec: SweepSpec, indices: pd.DataFrame, variance: pd.DataFrame) -> list[Path]:
+    """One PNG per output: the method's indices per parameter with their intervals."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    files = []
+    names = [p.key for p in spec.parameters]
+    shown = ("mu_star", "sigma") if spec.method == "morris" else ("S1", "ST")
+    for o in spec.outputs:
+        sub = indices[(indices.output == o)]
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.6), dpi=110)
+        y = np.arange(len(names))
+        h = 0.38
+        for k, idx in enumerate(shown):
+            s = sub[sub["index"] == idx].set_index("parameter").reindex(names)
+            err = s["conf"].to_numpy()
+            ax.barh(y + (k - 0.5) * h, s["value"].to_numpy(), height=h, label=idx,
+                    xerr=np.where(np.isfinite(err), err, 0), capsize=2)
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", lw=0.6)
+        noise = variance.set_index("output").loc[o, "seed_share"]
+        ttl = f"{o}: {spec.method} ({spec.name})"
+        if math.isfinite(noise):
+            ttl += f"\nseed noise: {noise:.0%} of one run's variance"
+        ax.set_title(ttl, fontsize=10)
+        ax.set_xlabel("elementary effect" if spec.method == "morris" else "share of variance")
+        ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+        path = folder / f"plot_{o}.png"
+        tmp = path.with_name(f".{path.name}.tmp.png")
+        fig.savefig(tmp)
+        plt.close(fig)
+        os.replace(tmp, path)
+        files.append(path)
+    return files
