@@ -1,0 +1,1 @@
+"""Components shared by the dashboard pages: scenario controls, charts, exports."""

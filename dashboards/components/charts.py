@@ -1,0 +1,176 @@
+"""Charts as PNG bytes (matplotlib, no pyplot state: safe in Solara's threads) and their component.
+
+The same bytes are shown on the page and offered for download, so an exported chart is
+exactly the one on screen.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import solara  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+OUTCOME_LABELS = {
+    "loneliness": "Loneliness (UCLA-3, 3-9)",
+    "lonely_share": "Lonely share (UCLA-3 >= 6)",
+    "wellbeing": "Wellbeing (SWEMWBS, 7-35)",
+    "belonging": "Belonging (GBS, 12-84)",
+    "lsns": "Social network (LSNS-6, 0-30)",
+    "isolated_share": "Isolated share (LSNS-6 < 12)",
+    "network_size": "Network size (ties)",
+    "social_capital": "Social capital (0-8)",
+    "platform_active": "Active platform users",
+}
+SHARES = ("lonely_share", "isolated_share")
+
+
+def label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+
+
+def png(fig: Figure, dpi: int = 80) -> bytes:
+    # margins are set by each chart (subplots_adjust): tight_layout and bbox_inches="tight"
+    # redraw the figure and triple the time of a live chart
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def outcomes_over_time(ts: pd.DataFrame, weeks: int) -> bytes:
+    """Population outcomes by week (week 0 = start of the intervention)."""
+    keys = ["loneliness", "lonely_share", "wellbeing", "belonging", "platform_active"]
+    fig = Figure(figsize=(11, 5.2))
+    axes = fig.subplots(2, 3).ravel()
+    for ax, k in zip(axes, keys):
+        y = ts[k].to_numpy(dtype=float) * (100 if k in SHARES else 1)
+        ax.plot(ts["week"], y, color="#1f5fa8", lw=2, marker="o" if len(ts) < 3 else None)
+        ax.set_title(label(k) + (" %" if k in SHARES else ""), fontsize=10)
+        ax.set_xlim(0, max(weeks, 1))
+        ax.grid(alpha=0.3)
+        ax.set_xlabel("week", fontsize=8)
+    ax = axes[-1]
+    ax.plot(ts["week"], ts["on_caseload"], label="on a support caseload", color="#b5542c", lw=2)
+    ax.plot(ts["week"], ts["activity_members"], label="in an activity", color="#3c8d3c", lw=2)
+    ax.set_title("Support and activities (citizens)", fontsize=10)
+    ax.set_xlim(0, max(weeks, 1))
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.93, bottom=0.1, hspace=0.45, wspace=0.25)
+    return png(fig)
+
+
+def subgroup_key(row) -> str:
+    return (f"{row['digital_literacy']} literacy, {row['relational_history']},"
+            f" {'supported' if row['supported'] == 'yes' else 'not supported'}")
+
+
+def subgroup_panel(sub: pd.DataFrame) -> bytes:
+    """Lonely share at start and now, and the mechanisms that fired, per subgroup (the CMO view)."""
+    names = [subgroup_key(r) + f" (n={int(r['n'])})" for _, r in sub.iterrows()]
+    y = np.arange(len(sub))
+    fig = Figure(figsize=(11, 0.45 * len(sub) + 1.6))
+    ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
+    ax1.barh(y + 0.2, sub["lonely_share_start"] * 100, height=0.4, color="#bbbbbb", label="start")
+    ax1.barh(y - 0.2, sub["lonely_share_end"] * 100, height=0.4, color="#1f5fa8", label="now")
+    ax1.set_yticks(y, names, fontsize=8)
+    ax1.invert_yaxis()
+    ax1.set_xlabel("lonely share %")
+    ax1.legend(fontsize=8)
+    ax1.grid(axis="x", alpha=0.3)
+    mechs = ["reach", "barrier", "match", "bridge"]
+    data = np.array([[r[f"{m}_share"] * 100 for m in mechs] for _, r in sub.iterrows()])
+    im = ax2.imshow(data, aspect="auto", cmap="Greens", vmin=0, vmax=100)
+    ax2.set_xticks(range(len(mechs)), ["reached by\nplatform", "barrier\novercome", "relational\nmatch",
+                                       "worker\nbridge"], fontsize=8)
+    ax2.set_yticks([])
+    for i in range(data.shape[0]):
+        for j in range(data.shape[1]):
+            ax2.text(j, i, f"{data[i, j]:.0f}%", ha="center", va="center", fontsize=8,
+                     color="white" if data[i, j] > 60 else "black")
+    ax2.set_title("Mechanisms that fired (% of subgroup)", fontsize=10)
+    fig.colorbar(im, ax=ax2, fraction=0.04)
+    fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.18 if len(sub) < 5 else 0.1, wspace=0.05)
+    return png(fig)
+
+
+def ego_network(nodes: list[int], edges: list[tuple[int, int, float]], ucla: dict[int, int],
+                center: int, seed: int) -> bytes:
+    """A small ego-network (never thousands of nodes) coloured by loneliness; layout on this graph only."""
+    import networkx as nx
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_weighted_edges_from(edges)
+    pos = nx.spring_layout(g, seed=seed, weight=None, iterations=60)
+    fig = Figure(figsize=(6.5, 5.5))
+    ax = fig.subplots()
+    cmap = matplotlib.colormaps["RdYlBu_r"]
+    widths = [0.4 + 2.0 * min(w / 200.0, 1.0) for _, _, w in edges]
+    nx.draw_networkx_edges(g, pos, ax=ax, width=widths, edge_color="#999999", alpha=0.7)
+    colors = [ucla[n] for n in g.nodes]
+    sizes = [420 if n == center else 140 for n in g.nodes]
+    pc = nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colors, cmap=cmap, vmin=3, vmax=9,
+                                node_size=sizes, edgecolors=["black" if n == center else "white" for n in g.nodes])
+    nx.draw_networkx_labels(g, pos, ax=ax, labels={center: str(center)}, font_size=8)
+    fig.colorbar(pc, ax=ax, fraction=0.04, label="loneliness (UCLA-3)")
+    ax.set_title(f"Citizen {center}'s ties and their ties ({len(nodes)} citizens shown)", fontsize=10)
+    ax.axis("off")
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.93, bottom=0.02)
+    return png(fig)
+
+
+def trajectory(history: list[int], weeks: int, citizen: int) -> bytes:
+    fig = Figure(figsize=(6, 2.6))
+    ax = fig.subplots()
+    ax.step(range(len(history)), history, where="post", color="#b5542c", lw=2)
+    ax.axhline(6, color="#888", ls="--", lw=1)
+    ax.text(0.2, 6.1, "lonely from 6", fontsize=8, color="#666")
+    ax.set_ylim(2.5, 9.5)
+    ax.set_xlim(0, max(weeks, 1))
+    ax.set_xlabel("week")
+    ax.set_ylabel("UCLA-3")
+    ax.set_title(f"Citizen {citizen}: loneliness week by week", fontsize=10)
+    ax.grid(alpha=0.3)
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.88, bottom=0.2)
+    return png(fig)
+
+
+def interval_chart(df: pd.DataFrame, label_col: str, title: str, xlabel: str,
+                   value: str = "diff", low: str = "ci_low", high: str = "ci_high",
+                   group_col: str | None = None) -> bytes:
+    """Horizontal point-and-interval chart (differences or sensitivity indices with 95% intervals)."""
+    df = df.reset_index(drop=True)
+    n = len(df)
+    fig = Figure(figsize=(9, 0.38 * n + 1.4))
+    ax = fig.subplots()
+    y = np.arange(n)
+    groups = list(dict.fromkeys(df[group_col])) if group_col else [None]
+    palette = ["#1f5fa8", "#b5542c", "#3c8d3c", "#7b4fa0", "#a08a1f"]
+    for gi, gname in enumerate(groups):
+        sel = (df[group_col] == gname).to_numpy() if group_col else np.ones(n, bool)
+        v, lo, hi = (df.loc[sel, c].to_numpy(dtype=float) for c in (value, low, high))
+        ax.errorbar(v, y[sel], xerr=[np.abs(v - lo), np.abs(hi - v)], fmt="o", color=palette[gi % 5],
+                    capsize=3, label=str(gname) if gname is not None else None)
+    ax.axvline(0, color="#444", lw=1)
+    ax.set_yticks(y, df[label_col].astype(str), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    if group_col and len(groups) > 1:
+        ax.legend(fontsize=8)
+    fig.tight_layout()     # labels of any length: worth one extra draw for these rarely redrawn charts
+    return png(fig)
+
+
+@solara.component
+def Chart(image: bytes, filename: str, alt: str = ""):
+    """A chart on the page with its PNG download."""
+    with solara.Column(gap="4px", classes=["chart"]):
+        solara.Image(image, classes=["chart-image"])
+        solara.FileDownload(image, filename=filename, label=f"PNG: {filename}", mime_type="image/png")
