@@ -42,6 +42,17 @@ PAGES = discover_pages()
 
 
 @solara.component
+def ScenarioExport():
+    """The session's scenario (as edited on Explore) as TOML, from every page."""
+    from dashboards import state
+    from sim import to_toml
+    sc, _ = state.use_current()
+    if sc is not None:
+        fname = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in sc.name).strip("_") + ".toml"
+        solara.FileDownload(to_toml(sc), filename=fname, label="Scenario TOML", mime_type="application/toml")
+
+
+@solara.component
 def Layout(children=[]):
     route, _ = solara.use_route()
     router = solara.use_router()
@@ -51,6 +62,7 @@ def Layout(children=[]):
 
     with solara.AppLayout(title=APP_TITLE, navigation=True, sidebar_open=False) as main:
         with solara.AppBar():
+            ScenarioExport()
             with solara.lab.Tabs(value=index, on_value=lambda i: router.push(f"/{paths[i]}"), align="center",
                                  dark=True):
                 for name, mod in PAGES:

@@ -14,7 +14,7 @@ from typing import Any
 
 import solara
 
-from sim import Scenario, presets, preset_descriptions, to_toml
+from sim import Scenario, presets, preset_descriptions
 
 from .. import state
 
@@ -123,10 +123,10 @@ def FieldControl(f: Field, value: Any, error: str | None):
                     solara.Select(label=f.label, values=list(f.choices), value=value, on_value=on, dense=True)
                 elif rng and isinstance(value, (int, float)) and rng[0] <= value <= rng[1] and not error:
                     if f.kind == "int":
-                        solara.SliderInt(label=f.label, value=int(value), min=int(rng[0]), max=int(rng[1]),
+                        solara.SliderInt(label=f"{f.label}: {int(value)}", value=int(value), min=int(rng[0]), max=int(rng[1]),
                                          step=int(rng[2]), on_value=on)
                     else:
-                        solara.SliderFloat(label=f.label, value=float(value), min=rng[0], max=rng[1],
+                        solara.SliderFloat(label=f"{f.label}: {float(value):g}", value=float(value), min=rng[0], max=rng[1],
                                            step=rng[2], on_value=on)
                 elif f.kind == "int":
                     solara.InputInt(label=f.label, value=value if isinstance(value, int) else None,
@@ -172,20 +172,14 @@ def PresetPicker():
 
 @solara.component
 def ScenarioFile(scenario: Scenario | None):
-    """Export the edited scenario as TOML, or load one (exported earlier or written by hand)."""
+    """Load a scenario TOML (exported earlier with Scenario TOML, top right, or written by hand)."""
     def on_file(info):
         state.load_uploaded(info["name"], info["file_obj"].read())
 
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        if scenario is not None:
-            fname = scenario.name.replace(EDITED, "_edited").replace(" ", "_") + ".toml"
-            solara.FileDownload(to_toml(scenario), filename=fname, label="Scenario TOML",
-                                mime_type="application/toml")
-        else:
-            solara.Warning("Fix the problems marked below to export the scenario.", dense=True)
+    if scenario is None:
+        solara.Warning("Fix the problems marked below to export the scenario (Scenario TOML, top right).",
+                       dense=True)
     solara.FileDrop(label="Drop a scenario .toml here to load it", on_file=on_file, lazy=False)
     if state.upload_error.value:
         solara.Error(state.upload_error.value, classes=["upload-error"])
 
-
-EDITED = state.EDITED_SUFFIX

@@ -11,7 +11,7 @@ import pandas as pd
 import solara
 import solara.lab
 
-from sim import BelongingModel, OUTCOMES, Scenario, ScenarioError, scenario_hash
+from sim import BelongingModel, Scenario, ScenarioError, scenario_hash
 from sim.agents import Citizen
 
 from .. import state
@@ -153,7 +153,7 @@ def RunControls(sc: Scenario | None):
         solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: sc is not None and build(sc),
                       disabled=sc is None or build.pending)
         with solara.Div(style={"width": "320px"}, classes=["speed-control"]):
-            solara.SliderFloat("Speed (weeks/s)", value=speed, min=0.5, max=20, step=0.5)
+            solara.SliderFloat(f"Speed: {speed.value:g} weeks/s", value=speed, min=0.5, max=20, step=0.5)
         if snap is not None:
             solara.Text(f"Week {snap['week']} of {snap['weeks']}", classes=["step-counter"],
                         style={"font-weight": "bold", "font-size": "1.1em"})

@@ -75,3 +75,11 @@ def bars_figure(labels: list[str], values: list[float], xlabel: str, highlight: 
     ax.set_xlabel(xlabel, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def png(fig: Figure, dpi: int = 90) -> bytes:
+    """The figure as PNG bytes (what the page shows in an <img>)."""
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -32,6 +32,7 @@ from sim.population import INTERESTS
 
 LONELY_FROM = 6          # UCLA-3 >= 6 is "lonely" (Hughes et al. 2004)
 CANDIDATES = 25          # citizens tracked while looking for an eventful year
+SETTLE_WEEKS = 3         # a change of lonely / not lonely is told when it lasts this many weeks
 
 # every event kind the model records for a tracked citizen, in the order of the weekly mechanisms
 EVENT_KINDS = (
@@ -165,8 +166,12 @@ class Story:
     def lines(self) -> list[str]:
         return [self.start] + [e.text for e in self.entries]
 
+    def describe(self) -> str:
+        """'Anna Berg has had difficult relationships in the past; finds ...; likes gardening.'"""
+        return f"{self.first_name} " + "; ".join(self.traits) + "."
+
     def markdown(self) -> str:
-        out = [f"**{self.name}**: " + "; ".join(self.traits) + ".", "", self.before, "", f"- {self.start}"]
+        out = [f"**{self.name}**", "", self.describe(), "", self.before, "", f"- {self.start}"]
         out += [f"- **Week {e.week}:** " + " ".join(e.sentences) for e in self.entries]
         return "\n".join(out)
 
@@ -371,12 +376,27 @@ class _Teller:
         return f"{when}, {self.subj} " + " and ".join(parts) + "."
 
 
+def lonely_changes(history: list[int], settle: int = SETTLE_WEEKS) -> dict[int, str]:
+    """Weeks in which the person crossed the lonely line and stayed on the new side for `settle` weeks
+    (or until the end): {week: "better" | "worse"}. Shorter swings show on the chart only."""
+    out = {}
+    told = history[0] >= LONELY_FROM
+    for k in range(1, len(history)):
+        now = history[k] >= LONELY_FROM
+        if now == told:
+            continue
+        window = history[k:k + settle]
+        if all((h >= LONELY_FROM) == now for h in window):
+            out[k] = "worse" if now else "better"
+            told = now
+    return out
+
+
 def _traits(model, row: int) -> list[str]:
     pop = model.pop
-    subj = pronouns_for(row)[0]
     has = "has"
-    t = [f"{subj} has had difficult relationships in the past" if pop.reldiff[row]
-         else f"{subj} has no history of difficult relationships",
+    t = ["has had difficult relationships in the past" if pop.reldiff[row]
+         else "has no history of difficult relationships",
          f"finds computers and apps hard" if pop.low_literacy[row] else "is at ease with computers and apps"]
     if not pop.has_device[row]:
         t.append(f"{has} no computer, tablet or smartphone at home")
@@ -413,19 +433,17 @@ def tell(model, row: int, profile_: Profile | None = None) -> Story:
     for e in events:
         if e[0] >= 0:
             by_week.setdefault(e[0] + 1, []).append(e)
+    changes = lonely_changes(history)
     entries = []
     for week in range(1, len(history)):
         sentences, kinds = teller.week(by_week[week]) if week in by_week else ([], [])
-        change = ""
-        prev, now = history[week - 1], history[week]
-        if prev >= LONELY_FROM > now:
-            sentences.append(f"{subj.capitalize()} no longer feels lonely (score {now} of 9).")
-            change = "better"
-        elif now >= LONELY_FROM > prev:
-            sentences.append(f"{subj.capitalize()} feels lonely again (score {now} of 9).")
-            change = "worse"
+        change = changes.get(week, "")
+        if change == "better":
+            sentences.append(f"{subj.capitalize()} no longer feels lonely (score {history[week]} of 9).")
+        elif change == "worse":
+            sentences.append(f"{subj.capitalize()} feels lonely again (score {history[week]} of 9).")
         if sentences:
-            entries.append(WeekEntry(week, sentences, kinds, now, change))
+            entries.append(WeekEntry(week, sentences, kinds, history[week], change))
     later = [e for e in events if e[0] >= 0]
     count = Counter(e[2] for e in later)
     summary = {k: int(count.get(k, 0)) for k in EVENT_KINDS}
