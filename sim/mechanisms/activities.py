@@ -17,8 +17,9 @@ leave with chance 0.02 + 0.05 * loneliness level. Each attendee meets 2 random
 co-attendees that week: an existing tie gets contact; otherwise a tie forms with
 chance 0.3 (0.5 + q) (0.5 + confidence of the one who speaks first).
 
-Encounters. With weekly chance encounter_rate * withdrawal a citizen runs into a
-random neighbour: contact if tied, else a tie forms with chance
+Encounters. With weekly chance encounter_rate * withdrawal * (1 + 2 unmet need) a
+citizen runs into a random neighbour (loneliness is also a signal to reconnect,
+Cacioppo & Hawkley 2009; the size of the drive is an assumption): contact if tied, else a tie forms with chance
 0.15 q (0.5 + confidence) (homophily: Asikainen et al. 2020).
 """
 
@@ -29,6 +30,9 @@ import numpy as np
 from ..population import INTERESTS, match_quality
 from ..tiestore import ACTIVITY, NEIGHBOUR
 from .common import loneliness_level, withdrawal
+
+
+RECONNECTION_DRIVE = 2.0   # unmet need to belong raises the chance of seeking company (assumption)
 
 
 class Venues:
@@ -150,7 +154,8 @@ def _attend(model, venues) -> None:
 
 def _encounters(model) -> None:
     sc, pop, rng = model.sc, model.pop, model.rng
-    who = np.flatnonzero(rng.random(pop.n) < sc.ties.encounter_rate * withdrawal(model))
+    drive = 1.0 + RECONNECTION_DRIVE * model.unmet_need
+    who = np.flatnonzero(rng.random(pop.n) < sc.ties.encounter_rate * withdrawal(model) * drive)
     if len(who) == 0:
         return
     other = pop.same_neighbourhood_partner(rng, who)
@@ -158,7 +163,7 @@ def _encounters(model) -> None:
     u, v = who[keep].astype(np.int32), other[keep]
     q = match_quality(pop, u, v)
     p_new = 0.15 * q * (0.5 + pop.confidence[u])
-    _meet_pairs(model, u, v, p_new, NEIGHBOUR, sc.ties.hours_per_meeting / 2)
+    _meet_pairs(model, u, v, p_new, NEIGHBOUR, sc.ties.hours_per_meeting)
 
 
 def step(model) -> None:

@@ -108,6 +108,7 @@ def step(model) -> None:
     actual = ties.node_sum(w) + 0.5 * member
     wanted = 1.0 + 6.0 * pop.need
     gap = np.clip((wanted - actual) / wanted, -1.0, 1.0)
+    model.unmet_need = np.maximum(gap, 0.0).astype(np.float32)
 
     # one pass of packed counters: LSNS levels by kin/friend, degree, lonely strong contacts (M6).
     # Each tie gets a small code (level 0-3, kin, other end lonely) and a lookup table turns the

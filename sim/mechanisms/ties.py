@@ -31,9 +31,10 @@ Breaking. A tie breaks when s < 2 h (faded); during its trial (age < trial_weeks
 with chance early_break (1 - q) (1 + fragility * relational difficulties)
 (Vergara Hidd et al. 2023); independently of that, at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
 (Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.003 (lonely_a + lonely_b)
-(withdrawal, M7), a quarter of that for kin. These rare breaks are drawn by
+(withdrawal, M7), a tenth of that for kin (families rarely end). These rare breaks are drawn by
 thinning (a Bernoulli(p_max) candidate process, each kept with p / p_max), which has
-the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 to both ends' felt rejection.
+the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 sqrt(min(s, 200) / 200) to both ends' felt rejection (losing a
+close friend hurts, a faded acquaintance hardly).
 An online tie that met face to face and survives its trial is a "relational match".
 """
 
@@ -46,6 +47,7 @@ from ..population import ON_CASELOAD, match_quality
 
 SNAPSHOT_WEEKS = 4
 WITHDRAWAL_BREAK = 0.003   # weekly break chance per unit of loneliness level at either end (M7)
+KIN_BREAK_RATIO = 0.1      # kin rarely end: estrangement is rarer than friendships fading (assumption)
 
 
 def _introductions(model) -> None:
@@ -141,7 +143,7 @@ def _dynamics(model) -> None:
         sc_ = np.minimum(s[cand], f32(200.0))
         p_i = ((f32(0.275 / 52.0) - sc_ * f32(0.25 / 200.0 / 52.0)) * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
                + f32(WITHDRAWAL_BREAK) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
-        p_i *= f32(1.0) - f32(0.75) * ties.kin[cand]
+        p_i *= f32(1.0) - f32(1.0 - KIN_BREAK_RATIO) * ties.kin[cand]
         broken[cand[rng.random(len(cand)) * p_max < p_i]] = True
 
     survived = (ties.age == t.trial_weeks - 1) & (ties.origin == ONLINE) & ties.met & ~broken
@@ -152,9 +154,10 @@ def _dynamics(model) -> None:
         model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
 
     ba, bb = a[broken], b[broken]
-    lost = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
-    pop.rejection += f32(0.3) * lost
-    model.lost_this_week = lost
+    # a lost tie hurts by its closeness: 0.3 for a close friend, ~0.05 for a faded acquaintance
+    hurt = 0.3 * np.sqrt(np.minimum(s[broken], 200.0) / 200.0)
+    pop.rejection += (np.bincount(ba, hurt, minlength=pop.n) + np.bincount(bb, hurt, minlength=pop.n)).astype(f32)
+    model.lost_this_week = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
     if model.events.any:
         model.events.record(model.week, "lost_tie", ba, bb)
         model.events.record(model.week, "lost_tie", bb, ba)
