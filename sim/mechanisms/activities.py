@@ -1,8 +1,8 @@
 """Community activities and everyday encounters: people meet offline (M1; CPI engagement).
 
 Venues. Each activity has a neighbourhood, an interest and `size` places. Those that
-exist anyway run from week 0; those funded by the intervention (`new_per_1000`)
-open when the intervention starts.
+exist anyway run throughout, burn-in included; those funded by the intervention
+(`new_per_1000`) open when the intervention starts.
 
 Joining. A citizen not in an activity looks for one with weekly chance
 join_rate * (0.3 + confidence) * withdrawal * (1 - stigma_weight * stigma * mh / 2),

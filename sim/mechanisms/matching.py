@@ -1,9 +1,10 @@
 """Matching: the platform proposes contacts beyond the user's own network (route a, c).
 
-Each active user gets `suggestions_per_week` suggestions: 4 candidates per
-suggestion are drawn uniformly from the other active users (the platform's wider
-pool, route a), scored by the scenario's matching policy (sim/policies/matching.py)
-and the best kept. Pairs already tied are dropped. The result is this week's list
+Each active user gets up to k = `suggestions_per_week` suggestions: a pool of 4k
+candidates is drawn uniformly, with replacement, from the users (the platform's wider
+pool, route a), scored by the scenario's matching policy (sim/policies/matching.py),
+and the k best kept. Self-pairs and pairs already tied are dropped, and a candidate
+drawn twice can leave a user with fewer than k suggestions. The result is this week's list
 of suggestions (user, candidate) for reaching_out.
 """
 

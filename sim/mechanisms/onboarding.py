@@ -9,7 +9,7 @@ literacy_gate = clip((L - 0.1) / 0.5, 0, 1) with L the effective literacy (raise
 digital help): citizens with the lowest skills almost never join alone (Statistics
 Denmark: 10% lack the skills to use the internet). Without a device the chance is
 cut to a tenth. Clients of a worker who gives digital help join with an extra
-chance 0.3 * effectiveness (Andersen et al. 2020: support to realise the platform).
+chance 0.3 * effectiveness * device_gate (Andersen et al. 2020: support to realise the platform).
 Lapsed users who get digital help may come back with half that chance.
 """
 

@@ -16,7 +16,8 @@ Each week, while the intervention runs:
    * delivery * goal, where delivery is 1 in person; for digital delivery
    (0.4 + 0.6 digital_confidence_w) * (1 if private space else 0.6) * (1 if device else 0.3)
    (Hickey et al. 2023: privacy and devices are the barriers; training raises confidence);
-   hybrid is 0.75 + 0.25 * digital; goal = 1.2 with person-centred goal setting.
+   hybrid is 0.75 + 0.25 * digital; goal = 1.2 in every week of support when it starts
+   with person-centred goal setting; e is capped at 1.5.
    Components (each a lever): relational coaching (coaching += 0.08 e, confidence
    += 0.02 e), digital help (literacy += 0.04 e up to +0.4, and joining/staying on the
    platform), accompany and activities link (used by online_offline and activities),
