@@ -12,8 +12,9 @@ the formulas of sim/mechanisms/activities.py, ties.py and outcomes.py):
 - Start: ~8 ties per citizen (as the model has after its burn-in): ~2.2 kin anywhere
   (60-300 h), friends mostly in the same neighbourhood of 500 (20-250 h).
 - Chance meetings (activities.py `_encounters`): with weekly chance
-  encounter_rate * withdrawal a citizen runs into a random neighbour; an existing tie
-  gets contact, otherwise a tie forms with chance 0.15 q (0.5 + confidence).
+  encounter_rate * withdrawal * (1 + 2 unmet need) a citizen runs into a random
+  neighbour; an existing tie gets contact, otherwise a tie forms with chance
+  0.15 q (0.5 + confidence). Unmet need = max(gap, 0) from last week's outcomes.
 - Introductions (ties.py `_introductions`): with weekly chance introduction_rate *
   withdrawal a random friend introduces one of their friends; a tie forms with
   chance 0.3 (0.5 + q).
@@ -63,6 +64,7 @@ TRIAL_WEEKS = 12
 EARLY_BREAK = 0.06
 FRAGILITY = 0.5
 WITHDRAWAL = 0.4
+RECONNECTION_DRIVE = 2.0
 NEIGHBOURHOOD_SIZE = 500
 SHARE_RELATIONAL_DIFFICULTIES = 0.2
 MEAN_NEED, MEAN_CONFIDENCE = 0.5, 0.5
@@ -87,6 +89,7 @@ class Person(mesa.Agent):
         self.interests = {rnd.randrange(N_INTERESTS) for _ in range(rnd.randint(1, 3))}
         self.trait = rnd.gauss(0.0, 0.12) + 0.1 * self.reldiff
         self.shock = 0.0
+        self.unmet_need = 0.0
         self.ucla = 3
         self.belonging = 12.0
         self.network_size = 0
@@ -120,11 +123,11 @@ class Person(mesa.Agent):
         wd = self.withdrawal()
 
         # chance meeting with a neighbour
-        if rnd.random() < ENCOUNTER_RATE * wd:
+        if rnd.random() < ENCOUNTER_RATE * wd * (1.0 + RECONNECTION_DRIVE * self.unmet_need):
             other = rnd.choice(model.neighbourhoods[self.nbhd])
             if other is not self:
                 q = self.match_quality(other)
-                self.meet(other, 0.15 * q * (0.5 + self.confidence), HOURS_PER_MEETING / 2)
+                self.meet(other, 0.15 * q * (0.5 + self.confidence), HOURS_PER_MEETING)
 
         # a friend introduces one of their friends
         if rnd.random() < INTRODUCTION_RATE * wd and G.degree(self.node) > 0:
@@ -173,6 +176,7 @@ class Person(mesa.Agent):
             size += s >= 20.0
         wanted = 1.0 + 6.0 * self.need
         gap = min(max((wanted - actual) / wanted, -1.0), 1.0)
+        self.unmet_need = max(gap, 0.0)
         self.shock = 0.9 * self.shock + self.model.random.gauss(0.0, 0.05)
         lam = 0.6 * gap + self.trait + self.shock
         self.ucla = min(max(round(4.4 + 4.0 * lam), 3), 9)
