@@ -114,41 +114,40 @@ class ProcessExecutor(_FuturesMixin):
 
     def run(self, fn, tasks, cancel=None):
         pending = deque(enumerate(tasks))
-        suspects: deque = deque()   # in flight when a worker died: retried one at a time
-        pool = self._pool or self._new_pool()
+        suspects: deque = deque()   # in flight when a worker died: rerun one at a time
         inflight: dict[cf.Future, tuple[int, Any]] = {}
+        isolating = False           # a suspect runs alone: if the pool breaks now, it was this task
+        pool = self._pool or self._new_pool()
         try:
             while pending or suspects or inflight:
                 if cancel_requested(cancel):
                     raise Cancelled("cancelled")
-                isolating = bool(suspects) or (len(inflight) == 1 and self._isolating)
-                if suspects:
-                    if not inflight:
-                        i, task = suspects.popleft()
-                        inflight[pool.submit(fn, task)] = (i, task)
-                        self._isolating = True
-                else:
-                    if not inflight:
-                        self._isolating = False
-                    if not self._isolating:
-                        while pending and len(inflight) < self._window():
-                            i, task = pending.popleft()
-                            inflight[pool.submit(fn, task)] = (i, task)
-                done, _ = cf.wait(list(inflight), timeout=self.poll, return_when=cf.FIRST_COMPLETED)
                 broken = False
-                for fut in done:
-                    i, task = inflight.pop(fut)
-                    exc = fut.exception()
-                    if exc is None:
-                        yield i, True, fut.result()
-                    elif isinstance(exc, cf.process.BrokenProcessPool):
-                        broken = True
-                        if isolating:
-                            yield i, False, WorkerDied(f"the worker process died while running this task ({exc})")
+                if not inflight:
+                    isolating = bool(suspects)
+                try:
+                    queue, limit = (suspects, 1) if isolating else (pending, self._window())
+                    while queue and len(inflight) < limit:
+                        fut = pool.submit(fn, queue[0][1])      # may raise if the pool just broke
+                        inflight[fut] = queue.popleft()
+                except cf.process.BrokenProcessPool:
+                    broken = True
+                if not broken:
+                    done, _ = cf.wait(list(inflight), timeout=self.poll, return_when=cf.FIRST_COMPLETED)
+                    for fut in done:
+                        item = inflight.pop(fut)
+                        exc = fut.exception()
+                        if exc is None:
+                            yield item[0], True, fut.result()
+                        elif isinstance(exc, cf.process.BrokenProcessPool):
+                            broken = True
+                            if isolating:
+                                yield item[0], False, WorkerDied(
+                                    f"the worker process died while running this task ({exc})")
+                            else:
+                                suspects.append(item)
                         else:
-                            suspects.append((i, task))
-                    else:
-                        yield i, False, exc
+                            yield item[0], False, exc
                 if broken:
                     suspects.extend(inflight.values())
                     inflight.clear()
@@ -158,8 +157,6 @@ class ProcessExecutor(_FuturesMixin):
                 fut.cancel()
             if cancel_requested(cancel):
                 self.close()
-
-    _isolating = False
 
     def close(self) -> None:
         if self._pool is not None:

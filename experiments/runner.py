@@ -65,7 +65,8 @@ def sweep_run(task: dict) -> dict:
     t0 = time.perf_counter()
     model = BelongingModel(sc, seed=int(task["seed"]))
     model.run()
-    rec = {"scenario_hash": scenario_hash(model.sc), "model_version": __version__}
+    # the hash of the point's scenario (same for every replicate): the seed is stored on its own
+    rec = {"scenario_hash": scenario_hash(sc), "model_version": __version__}
     for k, v in model.outcomes().items():
         rec[f"{k}_start"] = v["start"]
         rec[f"{k}_end"] = v["end"]

@@ -368,6 +368,7 @@ def salib_indices(spec: SweepSpec, X, Y) -> pd.DataFrame:
     common = {"num_resamples": o["num_resamples"], "conf_level": o["conf_level"], "seed": spec.seed}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)    # constant outputs divide by zero: NaN indices
+        warnings.filterwarnings("ignore", message="Constant values encountered")
         if spec.method == "sobol":
             sp.analyze_sobol(calc_second_order=o["calc_second_order"], **common)
         elif spec.method == "morris":
@@ -379,7 +380,8 @@ def salib_indices(spec: SweepSpec, X, Y) -> pd.DataFrame:
     rows = []
     for out_name in spec.outputs:
         a = analysis[out_name]
-        const = float(np.nanvar(Y[:, spec.outputs.index(out_name)])) == 0.0
+        col = Y[:, spec.outputs.index(out_name)]
+        const = float(np.nanmax(col)) == float(np.nanmin(col))    # no variance to share out
         if spec.method in ("sobol", "fast"):
             pairs = [("S1", "S1_conf"), ("ST", "ST_conf")]
         else:
