@@ -81,15 +81,27 @@ def test_acquaintances_fade_much_faster_than_friends():
     assert weak_loss > 4 * strong_loss
 
 
-def test_faded_ties_break():
+def test_faded_ties_break_and_hurt_little():
     m = network_model(n=400)
     a = np.arange(200)
     lay_out(m, a, a + 200, 2.05)
     rej0 = m.pop.rejection.copy()
-    for _ in range(3):
-        ties_mech.step(m)
+    ties_mech._dynamics(m)
     assert len(m.ties) == 0
-    assert np.allclose(m.pop.rejection[:400] - rej0[:400], 0.3, atol=1e-6)    # each lost tie hurts both ends
+    # each lost tie hurts both ends by its closeness: 0.3 sqrt(s / 200), s just under 2 h
+    hurt = m.pop.rejection[:400] - rej0[:400]
+    assert np.allclose(hurt, hurt[0]) and 0.02 < hurt[0] < 0.035
+
+
+def test_losing_a_close_friend_hurts_most():
+    m = network_model(n=400, **{"ties.early_break": 1.0})
+    a = np.arange(200)
+    lay_out(m, a, a + 200, 300.0, q=0.0, age=0)          # on trial, no match: breaks for sure
+    rej0 = m.pop.rejection.copy()
+    ties_mech._dynamics(m)
+    assert len(m.ties) == 0
+    assert np.allclose(m.pop.rejection[:400] - rej0[:400], 0.3, atol=1e-5)
+    assert m.lost_this_week[:400].tolist() == [1] * 400
 
 
 def test_contact_adds_hours_and_more_while_getting_to_know_each_other():
