@@ -285,3 +285,11 @@ def test_devices_for_everyone_at_the_start():
     assert m.pop.device_given.sum() == min(budget, lacking.sum())
     assert not (m.pop.device_given & m.pop.has_device).any()
     assert m.costs["devices"] == m.pop.device_given.sum() * m.sc.costs.device
+
+
+@pytest.mark.parametrize("citizens,per_10k,expected", [(1000, 10.0, 1), (5000, 10.0, 5), (20000, 10.0, 20),
+                                                       (300, 10.0, 1), (2000, 0.0, 0), (12345, 7.5, 9)])
+def test_workforce_scales_with_the_population(citizens, per_10k, expected):
+    m = small_model("platform_with_support", citizens=citizens, overrides={"support.workers": per_10k})
+    assert m.workforce.n == expected == len(m.workers)
+    assert m.workforce.skill.shape == (expected,) and m.workforce.contacts.shape == (expected, 20)
