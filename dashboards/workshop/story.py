@@ -118,8 +118,9 @@ PROFILES = (
             "No earlier relational difficulties, at ease online, lonely at the start", False, False),
 )
 PROFILE_KEYS = tuple(p.key for p in PROFILES)
-# a year counts as eventful when it has one of these
-EVENTFUL = frozenset({"joined_platform", "taken_on", "joined_activity", "first_meeting"})
+# whom to prefer among the candidates: the first whose year has the first of these kinds, then the second...
+PREFER = (frozenset({"joined_platform"}), frozenset({"taken_on", "joined_activity", "first_meeting"}))
+GROUP_NAMES = {"faith groups": "faith", "board games": "board-games", "sport": "sports"}
 
 
 def profile(key: str) -> Profile:
@@ -203,10 +204,11 @@ class _Teller:
         how = self.how_met.get(other)
         return f" ({how})" if how else f", someone {self.subj} knew from before"
 
-    def group(self, act: int) -> str:
+    def group(self, act: int, article: str = "the") -> str:
         if act < 0:
             return "a group activity"
-        return f"the {INTERESTS[int(self.m.venues.interest[act])]} group"
+        interest = INTERESTS[int(self.m.venues.interest[act])]
+        return f"{article} {GROUP_NAMES.get(interest, interest)} group"
 
     # -- one week ------------------------------------------------------------------
     def week(self, events: list[tuple]) -> tuple[list[str], list[str]]:
@@ -244,16 +246,15 @@ class _Teller:
         for o in by_kind.get("suggested", []):
             told("suggested")
             who = f"{self.person(o)}, {self.about(o)}"
-            o_subj, o_obj, _ = pronouns_for(o)
             if left["wrote"][o] > 0 and left["got_reply"][o] > 0:
                 take("wrote", o), take("got_reply", o)
-                s.append(f"The platform suggested {who}; {subj} wrote to {o_obj} and {o_subj} wrote back.")
+                s.append(f"The platform suggested {who}; {subj} wrote, and {self.person(o).split()[0]} wrote back.")
                 self.how_met[o] = f"met through the platform in week {week}"
             elif left["wrote"][o] > 0 and left["no_reply"][o] > 0:
                 take("wrote", o), take("no_reply", o)
-                s.append(f"The platform suggested {who}; {subj} wrote to {o_obj} but got no answer.")
+                s.append(f"The platform suggested {who}; {subj} wrote but got no answer.")
             elif take("wrote", o):
-                s.append(f"The platform suggested {who}; {subj} wrote to {o_obj}.")
+                s.append(f"The platform suggested {who}; {subj} wrote.")
             else:
                 silent.append(o)
         if silent:
@@ -266,7 +267,7 @@ class _Teller:
                 more = "more " if len(silent) < n_sug else ""
                 who = (f"none of whom share {poss} interests" if sharing == 0
                        else f"{_count(sharing)} of whom share{'s' if sharing == 1 else ''} {poss} interests"
-                       if sharing < len(silent) else f"all sharing {poss} interests")
+                       if sharing < len(silent) else f"{'both' if sharing == 2 else 'all'} sharing {poss} interests")
                 s.append(f"The platform suggested {_count(len(silent))} {more}people, {who}; "
                          f"{subj} did not write to them.")
         # writing or replies without a suggestion that week (not expected; told anyway)
@@ -296,7 +297,7 @@ class _Teller:
         for act in by_kind.get("joined_activity", []):
             near = int(self.m.venues.nbhd[act]) == int(self.m.pop.nbhd[self.row]) if act >= 0 else False
             where = f" in {poss} neighbourhood" if near else " a little further from home"
-            s.append(f"{cap} joined {self.group(act).replace('the ', 'a ', 1)}{where}.")
+            s.append(f"{cap} joined {self.group(act, 'a')}{where}.")
             told("joined_activity")
             self.activity = act
         acts = by_kind.get("new_tie_activity", [])
@@ -480,10 +481,12 @@ def candidates(scenario: str, seed: int, citizens: int, weeks: int, overrides: M
 
 
 def pick_citizen(model, rows: list[int]) -> int:
-    """The first tracked row whose year (week >= 0) has an eventful moment, else the first row."""
-    for r in rows:
-        if any(e[0] >= 0 and e[2] in EVENTFUL for e in model.events.for_citizen(r)):
-            return r
+    """The first tracked row whose year (week >= 0) used the platform; else the first who got support,
+    joined an activity or met someone; else the first row."""
+    for kinds in PREFER:
+        for r in rows:
+            if any(e[0] >= 0 and e[2] in kinds for e in model.events.for_citizen(r)):
+                return r
     return rows[0]
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from dashboards.workshop.story import (EVENT_KINDS, EVENTFUL, FIRST_NAMES, LONELY_FROM, PERSON_KINDS, PROFILE_KEYS,
+from dashboards.workshop.story import (EVENT_KINDS, FIRST_NAMES, PREFER, LONELY_FROM, PERSON_KINDS, PROFILE_KEYS,
                                        PROFILES, SURNAMES, candidates, follow, lonely_changes, name_for, profile, tell)
 from sim import BelongingModel
 
@@ -41,12 +41,16 @@ def test_followed_citizen_fits_the_profile_and_is_lonely_at_the_start(followed, 
 
 
 @pytest.mark.parametrize("key", PROFILE_KEYS)
-def test_followed_citizen_is_the_first_candidate_with_an_eventful_year(followed, key):
+def test_followed_citizen_is_the_first_candidate_who_used_the_platform(followed, key):
     story, m = followed[key]
     rows = candidates("platform_with_support", 202, N, WEEKS, None, profile(key))
     assert story.row in rows
-    eventful = [r for r in rows if any(e[0] >= 0 and e[2] in EVENTFUL for e in m.events.for_citizen(r))]
-    assert story.row == (eventful[0] if eventful else rows[0])
+
+    def first(kinds):
+        return next((r for r in rows if any(e[0] >= 0 and e[2] in kinds for e in m.events.for_citizen(r))), None)
+    on_platform = first({"joined_platform"})
+    expected = on_platform if on_platform is not None else first(PREFER[1])
+    assert story.row == (expected if expected is not None else rows[0])
     # candidates are in row order and all lonely at week 0
     assert rows == sorted(rows)
 
