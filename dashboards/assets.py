@@ -21,8 +21,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-# markdown math and diagrams are not used by the dashboard; website-only search boxes neither
-SKIP = ("katex", "mermaid", "@docsearch/", "algoliasearch", "vuetify", "hack-font")
+# only what Solara's own documentation site uses (search box) or commented-out templates; katex and mermaid are
+# kept: every solara.Markdown loads both, and a missing one is a page error
+SKIP = ("@docsearch/", "algoliasearch", "vuetify", "hack-font")
 # `{{cdn}}/<pkg>@<ver>/`, `${this.getCdn()}/<pkg>@<ver>/` and settings paths `"/<pkg>@<ver>/`
 PATTERN = re.compile(r"(?:\{\{ ?cdn ?\}\}|getCdn\(\)\}|[\"'])/((?:@[a-z0-9-]+/)?[a-z0-9][a-z0-9.-]*@\d[0-9A-Za-z.-]*)/")
 

@@ -341,11 +341,14 @@ def Page():
     h = scenario_hash(sc) if sc is not None else None
     lv = live.value
 
+    pending = build.pending
+
     def auto_build():
-        # a new or changed valid scenario gets a fresh model; problems keep the last valid one
-        if sc is not None and (lv is None or lv.scenario_hash != h) and not build.pending:
+        # A new or changed valid scenario gets a fresh model; problems keep the last valid one.
+        # Changes made while a model is being built are picked up when that build ends.
+        if sc is not None and (lv is None or lv.scenario_hash != h) and not pending:
             build(sc)
-    solara.use_effect(auto_build, [h])
+    solara.use_effect(auto_build, [h, pending, lv])
 
     with solara.Columns([1, 2.6]):
         with solara.Column(style={"max-height": "calc(100vh - 140px)", "overflow-y": "auto"}):
@@ -371,7 +374,7 @@ def RunPanel(sc: Scenario | None, h: str | None):
         solara.Text("Preparing the model...")
         return
     if snap["hash"] != h and sc is not None:
-        solara.Info("The levers changed: a new run is being prepared.")
+        solara.Info("The levers changed: a new run is being prepared.", classes=["levers-changed"])
     Headline(snap)
     with solara.lab.Tabs(value=view, on_value=set_view, lazy=True):
         with solara.lab.Tab("Outcomes over time"):

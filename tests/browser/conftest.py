@@ -27,7 +27,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOG_PROBLEMS = ("Traceback", "Could not load URL")
@@ -160,15 +159,3 @@ def page(browser, dashboard):
     if errors:
         pytest.fail("page errors in the browser:\n" + "\n".join(errors))
     dashboard.assert_clean()
-
-
-def screenshot(pg, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def wait_for_solara(pg) -> None:
-    """The Solara app has mounted (its Vuetify app bar is on the page)."""
-    pg.wait_for_selector(".v-app-bar, .v-toolbar", timeout=60_000)
