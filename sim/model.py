@@ -88,10 +88,14 @@ class BelongingModel(mesa.Model):
         self.timings = {name: 0.0 for name, _ in WEEKLY_ORDER} if timings else None
         n = sc.run.citizens
 
+        # Levers draw on child streams of model.rng, so that the population, the network and
+        # the burn-in are the same for every scenario with the same seed and population
+        # (common random numbers from week 0).
+        venue_rng, worker_rng = self.rng.spawn(2)
         self.pop = Population(sc, self.rng)
         self.ties = initial_ties(sc, self.pop, self.rng)
-        self.venues = Venues(sc, self.pop, self.rng)
-        self.workforce = Workforce(sc, n, self.rng)
+        self.venues = Venues(sc, self.pop, self.rng, venue_rng)
+        self.workforce = Workforce(sc, n, worker_rng)
         self.events = EventLog(n)
         if track is not None:
             self.events.track(list(track))

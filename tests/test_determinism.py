@@ -130,9 +130,6 @@ def test_seed_decides_the_population_not_the_intervention():
     assert np.array_equal(base.ties.key, plat.ties.key)
 
 
-@pytest.mark.xfail(strict=True, reason="Workforce (worker skills, digital confidence) and Venues (funded activities) draw "
-                                       "from model.rng before the burn-in, so the number of workers or of new activities "
-                                       "shifts the random stream of the burn-in: same seed, different week-0 network")
 @pytest.mark.parametrize("lever", [{"support.workers": 10.0}, {"activities.new_per_1000": 2.0}])
 def test_levers_that_act_from_week_0_do_not_change_the_burn_in(lever):
     """Common random numbers: a lever that only acts during the intervention leaves week 0 as it was."""

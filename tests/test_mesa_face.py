@@ -107,9 +107,6 @@ def test_tracked_citizen_story():
     assert len(m.tracked_history[c.row]) == 21 and m.tracked_history[c.row][-1] == c.loneliness
 
 
-@pytest.mark.xfail(strict=True, reason="ties cache an 'either end has relational difficulties' flag when they form "
-                                       "(TieStore.rd); writing Citizen.relational_difficulties updates pop.reldiff "
-                                       "but not the flags of the citizen's existing ties, so their fragility stays stale")
 def test_writing_relational_difficulties_reaches_the_ties():
     m = BelongingModel("baseline", citizens=300, weeks=2, seed=1)
     c = next(a for a in m.agents_by_type[Citizen] if not a.relational_difficulties and len(a.ties()) > 0)

@@ -33,7 +33,18 @@ class Citizen(mesa.Agent):
 
     literacy = _column("literacy", float)
     low_literacy = _column("low_literacy", bool)
-    relational_difficulties = _column("reldiff", bool)
+
+    @property
+    def relational_difficulties(self) -> bool:
+        return bool(self.model.pop.reldiff[self.row])
+
+    @relational_difficulties.setter
+    def relational_difficulties(self, value: bool) -> None:
+        """Also refresh the fragility flag that this citizen's ties keep (TieStore.rd)."""
+        pop, ties = self.model.pop, self.model.ties
+        pop.reldiff[self.row] = bool(value)
+        rows = ties.neighbours(self.row)
+        ties.rd[rows] = pop.reldiff[ties.a[rows]] | pop.reldiff[ties.b[rows]]
     mental_health_condition = _column("mh", bool)
     need_to_belong = _column("need", float)
     confidence = _column("confidence", float)

@@ -38,15 +38,19 @@ RECONNECTION_DRIVE = 2.0   # unmet need to belong raises the chance of seeking c
 class Venues:
     """The community activities of a model run."""
 
-    def __init__(self, sc, pop, rng):
+    def __init__(self, sc, pop, rng, new_rng):
+        """Existing activities draw on rng, funded ones on new_rng (a lever must not shift
+        the random stream of the burn-in)."""
         n = pop.n
         base = int(round(sc.activities.per_1000 * n / 1000))
         new = int(round(sc.activities.new_per_1000 * n / 1000))
         total = base + new
         self.count = total
         self.n_new = new
-        self.nbhd = rng.integers(0, pop.n_neighbourhoods, total).astype(np.int32)
-        self.interest = rng.integers(0, len(INTERESTS), total).astype(np.int8)
+        self.nbhd = np.concatenate([rng.integers(0, pop.n_neighbourhoods, base),
+                                    new_rng.integers(0, pop.n_neighbourhoods, new)]).astype(np.int32)
+        self.interest = np.concatenate([rng.integers(0, len(INTERESTS), base),
+                                        new_rng.integers(0, len(INTERESTS), new)]).astype(np.int8)
         self.size = np.full(total, sc.activities.size, dtype=np.int32)
         self.is_new = np.zeros(total, dtype=bool)
         self.is_new[base:] = True

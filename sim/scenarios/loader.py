@@ -116,7 +116,31 @@ def _describe_error(err: dict, data: dict, origin: str) -> str:
     ctx = err.get("ctx") or {}
     if "expected" in ctx:
         allowed = f"one of {ctx['expected']}"
+    bounds = _field_bounds(loc)
+    if bounds and bounds not in allowed:
+        allowed = f"{allowed} (allowed: {bounds})"
     return f"{origin}: key {key!r} has value {value!r}: {allowed}"
+
+
+_BOUND_WORDS = {"Ge": "greater than or equal to", "Gt": "greater than",
+                "Le": "less than or equal to", "Lt": "less than"}
+
+
+def _field_bounds(loc: list[str]) -> str:
+    """'greater than or equal to 0 and less than or equal to 0.99' for a bounded field, else ''."""
+    cls = Scenario
+    field = None
+    for part in loc:
+        fields = getattr(cls, "model_fields", {})
+        if part not in fields:
+            return ""
+        field = fields[part]
+        cls = field.annotation
+    if field is None:
+        return ""
+    parts = [f"{_BOUND_WORDS[type(m).__name__]} {getattr(m, type(m).__name__.lower())}"
+             for m in field.metadata if type(m).__name__ in _BOUND_WORDS]
+    return " and ".join(parts)
 
 
 def validate(data: dict, origin: str = "<scenario>") -> Scenario:
@@ -156,7 +180,7 @@ def load_scenario(
 def to_toml(scenario: Scenario) -> str:
     """A scenario as TOML text that load_scenario reads back to the same scenario."""
     data = scenario.model_dump()
-    lines = [f"name = {json.dumps(data.pop('name'))}", f"description = {json.dumps(data.pop('description'))}"]
+    lines = [f"name = {_toml_value(data.pop('name'))}", f"description = {_toml_value(data.pop('description'))}"]
 
     def emit(table: dict, prefix: str):
         scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
@@ -178,7 +202,9 @@ def _toml_value(v: Any) -> str:
         return "true" if v else "false"
     if isinstance(v, (int, float)):
         return repr(v)
-    return json.dumps(v)
+    # a TOML basic string: JSON's escapes are valid TOML, but only for the basic plane,
+    # so keep other characters as they are (TOML files are UTF-8)
+    return json.dumps(v, ensure_ascii=False)
 
 
 def scenario_hash(scenario: Scenario) -> str:
