@@ -28,6 +28,8 @@ OUTCOME_LABELS = {
     "platform_active": "Active platform users",
 }
 SHARES = ("lonely_share", "isolated_share")
+# smallest y-range drawn per series, so week-to-week noise is not blown up to the full height
+MIN_SPAN = {"loneliness": 0.5, "lonely_share": 5.0, "wellbeing": 2.0, "belonging": 5.0, "platform_active": 20.0}
 
 
 def label(outcome: str) -> str:
@@ -51,6 +53,9 @@ def outcomes_over_time(ts: pd.DataFrame, weeks: int) -> bytes:
         y = ts[k].to_numpy(dtype=float) * (100 if k in SHARES else 1)
         ax.plot(ts["week"], y, color="#1f5fa8", lw=2, marker="o" if len(ts) < 3 else None)
         ax.set_title(label(k) + (" %" if k in SHARES else ""), fontsize=10)
+        lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
+        pad = max(MIN_SPAN.get(k, 0.0) - (hi - lo), 0.0) / 2
+        ax.set_ylim(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad + 1e-9)
         ax.set_xlim(0, max(weeks, 1))
         ax.grid(alpha=0.3)
         ax.set_xlabel("week", fontsize=8)
@@ -95,7 +100,7 @@ def subgroup_panel(sub: pd.DataFrame) -> bytes:
                      color="white" if data[i, j] > 60 else "black")
     ax2.set_title("Mechanisms that fired (% of subgroup)", fontsize=10)
     fig.colorbar(im, ax=ax2, fraction=0.04)
-    fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.18 if len(sub) < 5 else 0.1, wspace=0.05)
+    fig.subplots_adjust(left=0.3, right=0.94, top=0.9, bottom=0.18 if len(sub) < 5 else 0.1, wspace=0.05)
     return png(fig)
 
 
@@ -120,7 +125,7 @@ def ego_network(nodes: list[int], edges: list[tuple[int, int, float]], ucla: dic
     fig.colorbar(pc, ax=ax, fraction=0.04, label="loneliness (UCLA-3)")
     ax.set_title(f"Citizen {center}'s ties and their ties ({len(nodes)} citizens shown)", fontsize=10)
     ax.axis("off")
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.93, bottom=0.02)
+    fig.subplots_adjust(left=0.02, right=0.9, top=0.93, bottom=0.02)
     return png(fig)
 
 
@@ -143,22 +148,30 @@ def trajectory(history: list[int], weeks: int, citizen: int) -> bytes:
 def interval_chart(df: pd.DataFrame, label_col: str, title: str, xlabel: str,
                    value: str = "diff", low: str = "ci_low", high: str = "ci_high",
                    group_col: str | None = None) -> bytes:
-    """Horizontal point-and-interval chart (differences or sensitivity indices with 95% intervals)."""
+    """Point-and-interval chart (differences or sensitivity indices with 95% intervals).
+
+    One row per distinct label; with group_col, each group (scenario, index) is drawn side by
+    side in its own colour within the row.
+    """
     df = df.reset_index(drop=True)
-    n = len(df)
-    fig = Figure(figsize=(9, 0.38 * n + 1.4))
-    ax = fig.subplots()
-    y = np.arange(n)
+    labels = list(dict.fromkeys(df[label_col].astype(str)))
     groups = list(dict.fromkeys(df[group_col])) if group_col else [None]
+    fig = Figure(figsize=(9, 0.42 * len(labels) * max(1, 0.6 * len(groups)) + 1.4))
+    ax = fig.subplots()
     palette = ["#1f5fa8", "#b5542c", "#3c8d3c", "#7b4fa0", "#a08a1f"]
+    width = 0.7
     for gi, gname in enumerate(groups):
-        sel = (df[group_col] == gname).to_numpy() if group_col else np.ones(n, bool)
-        v, lo, hi = (df.loc[sel, c].to_numpy(dtype=float) for c in (value, low, high))
-        ax.errorbar(v, y[sel], xerr=[np.abs(v - lo), np.abs(hi - v)], fmt="o", color=palette[gi % 5],
-                    capsize=3, label=str(gname) if gname is not None else None)
+        sel = (df[group_col] == gname).to_numpy() if group_col else np.ones(len(df), bool)
+        part = df[sel]
+        off = (gi - (len(groups) - 1) / 2) * (width / max(len(groups), 1))
+        y = np.array([labels.index(str(x)) for x in part[label_col]]) + off
+        v, lo, hi = (part[c].to_numpy(dtype=float) for c in (value, low, high))
+        err = np.nan_to_num(np.vstack([np.abs(v - lo), np.abs(hi - v)]))
+        ax.errorbar(v, y, xerr=err, fmt="o", color=palette[gi % 5], capsize=3,
+                    label=str(gname) if gname is not None else None)
     ax.axvline(0, color="#444", lw=1)
-    ax.set_yticks(y, df[label_col].astype(str), fontsize=8)
-    ax.invert_yaxis()
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     ax.grid(axis="x", alpha=0.3)

@@ -22,6 +22,10 @@ ORDER = 20
 
 EDITED_CHOICE = "the scenario edited on Explore"
 SHARES = ("lonely_share", "isolated_share")
+WHO = {("digital_literacy", "low"): "low digital literacy", ("digital_literacy", "high"): "high digital literacy",
+       ("relational_history", "difficulties"): "earlier relational difficulties",
+       ("relational_history", "secure"): "secure relational history",
+       ("supported", "yes"): "supported", ("supported", "no"): "not supported"}
 
 # Per-session choices (kept when the planner switches pages)
 choices = solara.reactive(["baseline", DEFAULT_SCENARIO])
@@ -99,9 +103,9 @@ def Results(c: Comparison):
 
     # differences by subgroup for the chosen outcome (population first)
     sel = margins[margins.outcome == o].copy()
-    sel["who"] = sel.apply(lambda r: next((f"{r[d]} {d.replace('_', ' ')}" for d in
-                                           ("digital_literacy", "relational_history", "supported")
-                                           if r[d] != "all"), "everyone"), axis=1)
+    sel["who"] = sel.apply(lambda r: next((WHO[(d, r[d])] for d in ("digital_literacy", "relational_history",
+                                                                      "supported") if r[d] != "all"), "everyone"),
+                           axis=1)
     p = pop[pop.outcome == o].copy()
     p["who"] = "everyone"
     chart_df = pd.concat([p, sel], ignore_index=True)

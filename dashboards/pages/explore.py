@@ -351,7 +351,7 @@ def Page():
     solara.use_effect(auto_build, [h, pending, lv])
 
     with solara.Columns([1, 2.6]):
-        with solara.Column(style={"max-height": "calc(100vh - 140px)", "overflow-y": "auto"}):
+        with solara.Div(style={"max-height": "calc(100vh - 140px)", "overflow-y": "auto", "padding-right": "6px"}):
             PresetPicker()
             ScenarioFile(sc)
             if "" in errors:
