@@ -90,7 +90,8 @@ def test_hash_changes_with_any_value():
     assert scenario_hash(load_scenario("baseline", {"run.seed": 43})) != scenario_hash(sc)
 
 
-SAFE_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=0xFFFF, exclude_categories=("Cs", "Cc")), max_size=40)
+# any text a TOML file can hold (no lone surrogates); DEL is left out here and tested on its own below
+SAFE_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x7f"), max_size=40)
 
 
 LITERALS = {"platform.matching_policy": MATCHING_POLICIES, "support.targeting": TARGETING_POLICIES,
@@ -130,6 +131,13 @@ def test_to_toml_round_trips_random_valid_scenarios(tmp_path, sc):
 
 def test_to_toml_round_trips_text_outside_the_basic_plane(tmp_path):
     sc = load_scenario("baseline", {"description": "Workshop group \U0001F600 (Aarhus)"})
+    assert load_scenario(write(tmp_path, to_toml(sc))) == sc
+
+
+@pytest.mark.xfail(strict=True, reason="to_toml writes DEL (U+007F) raw inside a basic string; TOML requires it "
+                                       "escaped (\\u007F), so tomllib rejects the file as malformed")
+def test_to_toml_round_trips_the_delete_character(tmp_path):
+    sc = load_scenario("baseline", {"description": "pasted from a terminal \x7f"})
     assert load_scenario(write(tmp_path, to_toml(sc))) == sc
 
 
@@ -334,7 +342,7 @@ SECTIONS["support.components"] = Scenario.model_fields["support"].annotation.mod
 WORD = st.text(string.ascii_lowercase + "_", min_size=1, max_size=14)
 SCALARS = st.one_of(
     st.integers(-10**20, 10**20),
-    st.floats(allow_infinity=False),           # NaN included; infinities: see test_infinite_cost_is_rejected
+    st.floats(),                               # NaN and infinities included
     st.booleans(),
     st.text(string.ascii_letters + string.digits + " _-.", max_size=12),
 )
@@ -466,11 +474,11 @@ def test_random_wrong_values_for_known_keys(tmp_path, preset, key, value):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(preset=st.sampled_from(PRESETS),
        key=st.sampled_from(sorted(k for k, r in PARAMS.items() if r["type"] in ("int", "float"))),
-       value=st.one_of(st.integers(-10**7, 10**7), st.floats(-1e7, 1e7), st.floats(allow_infinity=False)))
+       value=st.one_of(st.integers(-10**7, 10**7), st.floats(-1e7, 1e7), st.floats()))
 def test_random_numbers_are_accepted_only_in_range(tmp_path, preset, key, value):
     row = PARAMS[key]
     b = row["bounds"]
-    in_range = (not (isinstance(value, float) and math.isnan(value))
+    in_range = (not (isinstance(value, float) and not math.isfinite(value))
                 and value >= b.get("ge", -math.inf) and value <= b.get("le", math.inf) and value > b.get("gt", -math.inf))
     acceptable_type = row["type"] == "float" or isinstance(value, int)
     data = preset_data(preset)
