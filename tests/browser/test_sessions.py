@@ -17,10 +17,10 @@ def test_two_sessions_have_their_own_model(browser, dashboard):
     errors: list[str] = []
     try:
         a, b = (c.new_page() for c in contexts)
-        for pg in (a, b):
+        for pg, path in ((a, "/"), (b, "/explore")):      # "/" opens the first page, Explore
             pg.set_default_timeout(30_000)
             pg.on("pageerror", lambda exc: errors.append(str(exc)))
-            pg.goto(dashboard.url("/explore"))
+            pg.goto(dashboard.url(path))
         for pg in (a, b):
             wait_text(pg, ".step-counter", "Week 0 of 52", timeout=90_000)
         for week in (1, 2):
