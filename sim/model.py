@@ -116,7 +116,7 @@ class BelongingModel(mesa.Model):
         self.tracked_history: dict[int, list[int]] = {int(i): [] for i in (track or [])}
 
         self.week = -sc.run.burn_in
-        self.resource_lanes = outcomes.resource_lanes(self.pop)
+        self.zeros_f32 = np.zeros(n, dtype=np.float32)
         outcomes.step(self)
         for _ in range(sc.run.burn_in):
             self._week()

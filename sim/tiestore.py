@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
+
 # where a tie came from (origin codes)
 KIN, NEIGHBOUR, ONLINE, ACTIVITY, BRIDGE, INTRODUCED = 0, 1, 2, 3, 4, 5
 ORIGINS = ("kin", "neighbour", "online", "activity", "bridge", "introduced")
@@ -27,6 +29,21 @@ FIELDS = {
 }
 
 
+def _found(sorted_keys: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Which of k are in sorted_keys (binary search)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(k), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, k), len(sorted_keys) - 1)
+    return sorted_keys[pos] == k
+
+
+def _column(value, dtype, keep: np.ndarray, n_new: int) -> np.ndarray:
+    """A per-pair value (array) or one value for all, for the kept pairs."""
+    if np.ndim(value) == 0:
+        return np.full(n_new, value, dtype=dtype)
+    return np.asarray(value, dtype=dtype)[keep]
+
+
 class TieStore:
     def __init__(self, n: int, node_flag: np.ndarray | None = None):
         self.n = n
@@ -35,6 +52,7 @@ class TieStore:
             setattr(self, name, np.empty(0, dtype=dt))
         self.key = np.empty(0, dtype=np.int64)
         self._pending: list[dict] = []
+        self._doomed: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.a)
@@ -46,12 +64,7 @@ class TieStore:
 
     def exists(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Boolean per pair: already tied?"""
-        k = self.keys_of(u, v)
-        if len(self.key) == 0:
-            return np.zeros(len(k), dtype=bool)
-        pos = np.searchsorted(self.key, k)
-        pos = np.minimum(pos, len(self.key) - 1)
-        return self.key[pos] == k
+        return _found(self.key, self.keys_of(u, v))
 
     def index_of(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Row of each pair's tie, -1 where untied."""
@@ -73,13 +86,14 @@ class TieStore:
         if m == 0:
             return np.zeros(0, dtype=bool)
         k = self.keys_of(u, v)
-        keep = (u != v) & ~self.exists(u, v)
-        _, first = np.unique(k, return_index=True)
-        uniq = np.zeros(m, dtype=bool)
-        uniq[first] = True
-        keep &= uniq
+        keep = (u != v) & ~_found(self.key, k)
+        order = np.argsort(k, kind="stable")            # first occurrence of each pair only
+        ks = k[order]
+        first = np.ones(m, dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        keep[order[~first]] = False
         if self._pending:
-            keep &= ~np.isin(k, np.concatenate([p["key"] for p in self._pending]))
+            keep &= ~_found(np.sort(np.concatenate([p["key"] for p in self._pending])), k)
         if not keep.any():
             return keep
         lo = np.minimum(u, v)[keep]
@@ -87,45 +101,65 @@ class TieStore:
         n_new = int(keep.sum())
         self._pending.append({
             "key": k[keep], "a": lo, "b": hi,
-            "s": np.broadcast_to(np.asarray(s, dtype=np.float32), (m,))[keep],
-            "q": np.broadcast_to(np.asarray(q, dtype=np.float32), (m,))[keep],
-            "origin": np.broadcast_to(np.asarray(origin, dtype=np.int8), (m,))[keep],
+            "s": _column(s, np.float32, keep, n_new),
+            "q": _column(q, np.float32, keep, n_new),
+            "origin": _column(origin, np.int8, keep, n_new),
             "age": np.zeros(n_new, dtype=np.int16),
-            "met": np.broadcast_to(np.asarray(met, dtype=bool), (m,))[keep],
+            "met": _column(met, bool, keep, n_new),
             "contact": np.zeros(n_new, dtype=bool),
-            "kin": np.broadcast_to(np.asarray(origin, dtype=np.int8), (m,))[keep] == KIN,
+            "kin": _column(origin, np.int8, keep, n_new) == KIN,
             "rd": self.node_flag[lo] | self.node_flag[hi],
         })
         return keep
 
     def flush(self) -> int:
         """Merge queued ties into the sorted arrays; returns how many were added."""
-        if not self._pending:
-            return 0
-        new = {name: np.concatenate([p[name] for p in self._pending]) for name in ["key", *FIELDS]}
-        self._pending = []
-        order = np.argsort(new["key"], kind="stable")
-        m = len(order)
-        pos = np.searchsorted(self.key, new["key"][order])
-        is_new = np.zeros(len(self.key) + m, dtype=bool)
-        is_new[pos + np.arange(m)] = True
-        is_old = ~is_new
-        for name, dt in [("key", np.int64), *FIELDS.items()]:
-            old = getattr(self, name)
-            merged = np.empty(len(is_new), dtype=dt)
-            merged[is_new] = new[name][order]
-            merged[is_old] = old
-            setattr(self, name, merged)
-        return m
+        return self.commit(None)
 
     def remove(self, drop: np.ndarray) -> None:
-        """Remove the ties where drop is True (order kept)."""
+        """Remove the ties where drop is True now (order kept); queued ties stay queued."""
         if not drop.any():
             return
         keep = ~drop
         self.key = self.key[keep]
         for name in FIELDS:
             setattr(self, name, getattr(self, name)[keep])
+
+    def drop_later(self, rows: np.ndarray) -> None:
+        """Mark ties to leave at the next commit (the week's single rewrite of the arrays)."""
+        self._doomed.append(np.asarray(rows, dtype=np.int64))
+
+    def take_doomed(self) -> np.ndarray:
+        """Rows marked by drop_later since the last commit (and forget them)."""
+        rows = np.concatenate(self._doomed) if self._doomed else np.empty(0, dtype=np.int64)
+        self._doomed = []
+        return rows
+
+    def commit(self, drop: np.ndarray | None) -> int:
+        """Remove the ties where drop is True (or marked by drop_later) and merge the queued
+        ones, in one pass per field."""
+        if self._doomed:
+            drop = np.zeros(len(self.key), dtype=bool) if drop is None else drop.copy()
+            drop[np.concatenate(self._doomed)] = True
+            self._doomed = []
+        if not self._pending and (drop is None or not drop.any()):
+            return 0
+        keep = np.ones(len(self.key), dtype=bool) if drop is None else ~drop
+        if self._pending:
+            new = {name: np.concatenate([p[name] for p in self._pending]) for name in ["key", *FIELDS]}
+        else:
+            new = {name: np.empty(0, dtype=dt) for name, dt in [("key", np.int64), *FIELDS.items()]}
+        self._pending = []
+        order = np.argsort(new["key"], kind="stable")
+        m = len(order)
+        kept_keys = self.key[keep]
+        dest_new = np.searchsorted(kept_keys, new["key"][order]) + np.arange(m)
+        total = len(kept_keys) + m
+        for name, dt in [("key", np.int64), *FIELDS.items()]:
+            out = np.empty(total, dtype=dt)
+            kernels.merge(getattr(self, name), keep, np.ascontiguousarray(new[name][order], dtype=dt), dest_new, out)
+            setattr(self, name, out)
+        return m
 
     # per-citizen aggregates ------------------------------------------------
     def node_sum(self, weights: np.ndarray | None = None, mask: np.ndarray | None = None) -> np.ndarray:
@@ -141,20 +175,8 @@ class TieStore:
         return self.node_sum(None, mask).astype(np.int32)
 
     def adjacency(self):
-        """CSR view over both directions: (indptr, neighbours).
-
-        Sorted by a two-pass 16-bit radix sort (numpy's stable sort of uint16 keys
-        is a radix sort): several times faster than a stable argsort of int32, and,
-        unlike the default quicksort, the same order on every machine.
-        """
-        src = np.concatenate([self.a, self.b])
-        dst = np.concatenate([self.b, self.a])
-        order = np.argsort((src & 0xFFFF).astype(np.uint16), kind="stable")
-        if self.n > 0xFFFF:
-            order = order[np.argsort((src[order] >> 16).astype(np.uint16), kind="stable")]
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=self.n), out=indptr[1:])
-        return indptr, dst[order]
+        """CSR view over both directions: (indptr, neighbours), by counting sort."""
+        return kernels.adjacency(self.a, self.b, self.n)
 
     def neighbours(self, i: int) -> np.ndarray:
         """Rows of citizen i's ties (for inspection, not hot paths)."""

@@ -70,7 +70,6 @@ def test_lsns_network_size_and_social_capital_from_hand_made_ties():
     pop.resources[4] = 0b00000110            # friend at 60 h
     pop.resources[3] = 0b10000000            # kin at 30 h: too far to count
     pop.resources[8] = 0b01000000            # acquaintance: does not count
-    m.resource_lanes = outcomes.resource_lanes(pop)    # the model packs resources once at build time
     outcomes.step(m)
     kin = 3 + 2 + 2            # lsns_score(3), (2), (2)
     friends = 3 + 3 + 0        # lsns_score(4), (4), (0)

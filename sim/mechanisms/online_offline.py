@@ -58,6 +58,4 @@ def step(model) -> None:
         reject(model, who, 0.4)
         pop.trust[who] = np.maximum(0.0, pop.trust[who] - 0.02)
         model.events.record(model.week, "meeting_went_badly", who, other)
-    drop = np.zeros(len(ties), dtype=bool)
-    drop[bm] = True
-    ties.remove(drop)
+    ties.drop_later(bm)

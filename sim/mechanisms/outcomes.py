@@ -33,11 +33,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import kernels
 
 UCLA_CENTRE, UCLA_SLOPE = 4.4, 4.0
 LSNS_BINS = np.array([0, 1, 2, 3, 3, 4, 4, 4, 4, 5], dtype=np.int8)
-LANE = 10                      # bits per packed counter (see _packed_counts)
-LANE_MAX = (1 << LANE) - 1
 
 
 def lsns_score(count: np.ndarray) -> np.ndarray:
@@ -53,48 +52,12 @@ def tie_closeness(model) -> np.ndarray:
     return w
 
 
-def _pack(*flags) -> np.ndarray:
-    """Up to five 0/1 arrays packed into one float64, 10 bits each (the fifth open-ended)."""
-    out = np.zeros(len(flags[0]), dtype=np.float64)
-    for k, f in enumerate(flags):
-        out += f * float(1 << (LANE * k))
-    return out
-
-
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """Packed words for every tie code: level (0-3: <20, 20-49, 50-89, 90+ h) + 4 kin + 8 other lonely."""
-    code = np.arange(16)
-    level, kin, lonely = code % 4, (code // 4) % 2 == 1, code // 8 == 1
-    seen, help_, conf = level >= 1, level >= 2, level >= 3
-    friend = ~kin
-    word1 = _pack(seen & friend, help_ & friend, conf & friend, seen & kin, np.ones(16, dtype=bool))
-    word2 = _pack(help_ & kin, conf & kin, help_ & friend & lonely, help_ & kin & lonely)
-    return word1, word2
-
-
-def _unpack(total: np.ndarray, lanes: int, open_top: bool = False) -> list[np.ndarray]:
-    t = total.astype(np.int64)
-    out = [(t >> (LANE * k)) & LANE_MAX for k in range(lanes)]
-    if open_top:
-        out[-1] = t >> (LANE * (lanes - 1))
-    return out
-
-
-def _packed_counts(ties, n, w_a, w_b) -> np.ndarray:
-    """Per-citizen sums of packed counters: weights w_a count for end a, w_b for end b.
-
-    Packing 10-bit counters into one float64 (exact below 2**53) turns four or five
-    bincounts into one; the counts stay exact while no citizen has 1,023 ties, which
-    step() checks with an open-ended degree lane.
-    """
-    return np.bincount(ties.a, w_a, minlength=n) + np.bincount(ties.b, w_b, minlength=n)
-
-
-WORD1, WORD2 = _tables()
-
-
 def refresh_weekly_factors(model) -> None:
-    """Per-citizen factors the mechanisms read all week, from this week's UCLA-3."""
+    """Per-citizen factors the mechanisms read all week, from this week's UCLA-3.
+
+    The sums over ties (closeness, LSNS-6 counts, lonely contacts, resources reached)
+    are one compiled pass, sim/kernels.py outcome_counts.
+    """
     pop = model.pop
     model.lvl = ((pop.ucla.astype(np.float32) - np.float32(3.0)) * np.float32(1 / 6.0))
     model.wd = np.float32(1.0) - np.float32(model.sc.effects.withdrawal) * model.lvl
@@ -103,31 +66,19 @@ def refresh_weekly_factors(model) -> None:
 def step(model) -> None:
     sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
     n = pop.n
-    w = tie_closeness(model)
+    lonely = pop.ucla >= 6
+    actual, counts, lonely_w, strong_w, reach = kernels.outcome_counts(
+        ties.a, ties.b, ties.s, ties.met, ties.kin, lonely, pop.resources,
+        np.float32(sc.effects.online_tie_weight), n)
     member = (pop.activity >= 0).astype(np.float32)
-    actual = ties.node_sum(w) + 0.5 * member
+    actual += 0.5 * member
     wanted = 1.0 + 6.0 * pop.need
     gap = np.clip((wanted - actual) / wanted, -1.0, 1.0)
     model.unmet_need = np.maximum(gap, 0.0).astype(np.float32)
-
-    # one pass of packed counters: LSNS levels by kin/friend, degree, lonely strong contacts (M6).
-    # Each tie gets a small code (level 0-3, kin, other end lonely) and a lookup table turns the
-    # code into the packed word, so the counts cost two gathers and two bincounts per word.
-    s = ties.s
-    level = (s >= 20.0).view(np.uint8) + (s >= 50.0).view(np.uint8) + (s >= 90.0).view(np.uint8)
-    code = level + np.uint8(4) * ties.kin.view(np.uint8)
-    lonely = (pop.ucla >= 6).view(np.uint8)
-    word1 = WORD1[code]
-    seen_f, help_f, conf_f, seen_k, degree = _unpack(_packed_counts(ties, n, word1, word1), 5, open_top=True)
-    if len(ties) and degree.max() >= LANE_MAX:
-        raise OverflowError(f"citizen {int(degree.argmax())} has {int(degree.max())} ties; "
-                            f"the packed counters of outcomes.py hold at most {LANE_MAX - 1}")
-    help_k, conf_k, lonely_f, lonely_k = _unpack(
-        _packed_counts(ties, n, WORD2[code + np.uint8(8) * lonely[ties.b]], WORD2[code + np.uint8(8) * lonely[ties.a]]), 4)
+    seen_f, help_f, conf_f, seen_k, help_k, conf_k = (counts[:, k] for k in range(6))
 
     # spread along ties (M6): share of lonely strong contacts, kin counting half
-    den = help_f + 0.5 * help_k
-    lonely_friends = np.where(den > 0, (lonely_f + 0.5 * lonely_k) / np.maximum(den, 1e-9), 0.1)
+    lonely_friends = np.where(strong_w > 0, lonely_w / np.maximum(strong_w, 1e-9), 0.1)
 
     pop.shock *= np.float32(0.9)
     pop.shock += np.float32(0.05) * rng.standard_normal(n, dtype=np.float32)
@@ -144,29 +95,9 @@ def step(model) -> None:
                    + lsns_score(seen_k) + lsns_score(help_k) + lsns_score(conf_k))
     pop.network_size[:] = seen_f + seen_k
 
-    # social capital: distinct resources of contacts with s >= 50 h. The 8 resource bits are
-    # packed in 6-bit lanes (one bincount per end) while no citizen has 63 strong ties.
-    strong = s >= 50.0
-    sa, sb = ties.a[strong], ties.b[strong]
-    if len(sa) == 0 or (help_f + help_k).max() < 63:
-        lanes = model.resource_lanes
-        total = (np.bincount(sa, lanes[sb], minlength=n) + np.bincount(sb, lanes[sa], minlength=n)).astype(np.int64)
-        have = sum((((total >> (6 * k)) & 63) > 0).astype(np.int8) for k in range(8))
-    else:
-        acc = np.zeros(n, dtype=np.uint8)
-        np.bitwise_or.at(acc, sa, pop.resources[sb])
-        np.bitwise_or.at(acc, sb, pop.resources[sa])
-        have = np.bitwise_count(acc)
-    pop.social_capital[:] = have
+    # social capital: distinct resources held by contacts with s >= 50 h
+    pop.social_capital[:] = np.bitwise_count(reach)
 
     pop.rejection *= np.float32(0.85)
     pop.confidence += np.float32(0.02) * (pop.base_confidence - pop.confidence)
     refresh_weekly_factors(model)
-
-
-def resource_lanes(pop) -> np.ndarray:
-    """Each citizen's 8 resource bits spread into 6-bit lanes of one float64 (exact: 48 bits)."""
-    out = np.zeros(pop.n, dtype=np.float64)
-    for k in range(8):
-        out += ((pop.resources >> k) & 1) * float(1 << (6 * k))
-    return out

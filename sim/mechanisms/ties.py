@@ -1,14 +1,14 @@
 """Ties: friends introduce friends, closeness grows with contact and fades without it,
 capacity is limited, fragile ties break (M1, M2, M3, M4, M7; seeds 000, 003).
 
-Order within the week: introductions, then new ties of the week join the network,
-then contact, strengthening, decay and breaking.
+Order within the week: introductions; contact, strengthening, decay and breaking of
+the existing ties; then broken ties leave and the week's new ties (from every
+mechanism) join the network, ready for next week.
 
 Introductions (M1, Jackson & Rogers 2007). With weekly chance introduction_rate *
 withdrawal a citizen is introduced by a random friend to one of that friend's
 friends; the tie forms with chance 0.3 (0.5 + q). Friends are read from a snapshot
-of the network refreshed every 4 weeks (sorting every tie each week costs more
-than it adds).
+of the network refreshed every 4 weeks.
 
 Contact (Dunbar: closest weekly, next layer monthly). Weekly chance of contact
     p = 0.05 + 0.85 sqrt(min(s, 200) / 200) (+ 0.6 q while on trial: a good match wants to
@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import kernels
 from ..tiestore import INTRODUCED, ONLINE
 from ..population import ON_CASELOAD, match_quality
 
@@ -97,38 +98,21 @@ def _dynamics(model) -> None:
     t = sc.ties
     a, b, s, q = ties.a, ties.b, ties.s, ties.q
     f32 = np.float32
-    wd_a, wd_b = model.wd[a], model.wd[b]
     on_trial = ties.age < t.trial_weeks
-    trial_q = on_trial * q                                   # q while on trial, else 0
-    p = np.minimum(s, f32(200.0))
-    p *= f32(1 / 200.0)
-    np.sqrt(p, out=p)
-    p *= f32(0.85)
-    p += f32(0.05)
-    p += f32(0.6) * trial_q
-    p *= wd_a
-    p *= wd_b
     if model.intervening and sc.support.components.existing_relationships:
-        helped = (pop.support == ON_CASELOAD) * pop.support_eff
-        p += f32(0.15) * np.maximum(helped[a], helped[b])
-    contact = rng.random(len(ties)) < p
-    contact |= ties.contact
-    # hours: face to face (x (1 + 2q) while getting to know each other), or 0.5 h online
-    gain = (f32(t.hours_per_meeting) * (f32(1.0) + f32(2.0) * trial_q)) * ties.met
-    gain += f32(0.5) * ~ties.met
-    gain *= contact
-    demand = ties.node_sum(gain)
+        helped = ((pop.support == ON_CASELOAD) * pop.support_eff).astype(f32)
+    else:
+        helped = model.zeros_f32
+    u = rng.random(len(ties), dtype=f32)
+    gain, demand = kernels.contact_gain(a, b, s, q, ties.age, ties.met, ties.contact, model.wd, helped, u,
+                                        f32(t.hours_per_meeting), t.trial_weeks, pop.n)
     scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(f32)
-    gain *= np.minimum(scale[a], scale[b])
     d_friend = 1.0 - (1.0 - t.decay_per_year) ** (1.0 / 52.0)
-    d = np.exp(s * f32(-1 / 25.0))
-    d *= f32(t.weak_decay_per_week)
-    d += f32(d_friend) - f32(d_friend * (1.0 - t.kin_decay_ratio)) * ties.kin
-    s *= f32(1.0) - d
-    s += gain
-    np.minimum(s, f32(400.0), out=s)
+    kernels.strengthen_and_decay(a, b, s, ties.kin, gain, scale, f32(d_friend), f32(d_friend * t.kin_decay_ratio),
+                                 f32(t.weak_decay_per_week), f32(400.0))
 
     broken = s < f32(2.0)
+    broken[ties.take_doomed()] = True     # ties that ended earlier this week (a bad first meeting)
     # trial breaks: few ties, exact draws
     trial = np.flatnonzero(on_trial)
     if len(trial):
@@ -161,12 +145,11 @@ def _dynamics(model) -> None:
     if model.events.any:
         model.events.record(model.week, "lost_tie", ba, bb)
         model.events.record(model.week, "lost_tie", bb, ba)
-    ties.remove(broken)
     np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
     ties.contact[:] = False
+    ties.commit(broken)   # drop broken ties and merge this week's new ones in one pass
 
 
 def step(model) -> None:
     _introductions(model)
-    model.ties.flush()
     _dynamics(model)

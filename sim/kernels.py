@@ -1,0 +1,146 @@
+"""Compiled loops over ties (numba) for the two hottest weekly steps.
+
+Why: each week every tie is touched by the contact/strength update (ties.py) and by
+the outcome counts (outcomes.py). In numpy that is some forty passes over the tie
+arrays plus a dozen bincounts; one compiled loop per step does the same arithmetic
+in a single pass and scatters into per-citizen totals directly. Measured in
+benchmarks/ (see README, "Benchmarks"). The formulas are documented in the
+modules that call these kernels; the loops only evaluate them. Random numbers are
+drawn by the caller from model.rng, so runs stay reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def contact_gain(a, b, s, q, age, met, contact, wd, helped, u, hours, trial_weeks, n):
+    """Contact this week and the hours each tie asks for; per-citizen demand for hours.
+
+    p = (0.05 + 0.85 sqrt(min(s,200)/200) + 0.6 q [on trial]) wd_a wd_b + 0.15 max(helped_a, helped_b)
+    gain = hours (1 + 2 q [on trial]) if met else 0.5, when in contact.
+    """
+    m = a.shape[0]
+    gain = np.zeros(m, dtype=np.float32)
+    demand = np.zeros(n, dtype=np.float64)
+    for e in range(m):
+        i = a[e]
+        j = b[e]
+        tq = q[e] if age[e] < trial_weeks else np.float32(0.0)
+        se = s[e] if s[e] < 200.0 else np.float32(200.0)
+        p = (np.float32(0.05) + np.float32(0.85) * np.sqrt(se / np.float32(200.0)) + np.float32(0.6) * tq) * wd[i] * wd[j]
+        h = helped[i] if helped[i] > helped[j] else helped[j]
+        p += np.float32(0.15) * h
+        if contact[e] or u[e] < p:
+            if met[e]:
+                g = np.float32(hours) * (np.float32(1.0) + np.float32(2.0) * tq)
+            else:
+                g = np.float32(0.5)
+            gain[e] = g
+            demand[i] += g
+            demand[j] += g
+    return gain, demand
+
+
+@njit(cache=True, nogil=True)
+def strengthen_and_decay(a, b, s, kin, gain, scale, d_friend, d_kin, weak, cap):
+    """s <- s (1 - d(s)) + gain min(scale_a, scale_b), capped; d(s) = d_base + weak exp(-s/25)."""
+    for e in range(a.shape[0]):
+        se = s[e]
+        d = (d_kin if kin[e] else d_friend) + weak * np.exp(se * np.float32(-1.0 / 25.0))
+        sa = scale[a[e]]
+        sb = scale[b[e]]
+        se = se * (np.float32(1.0) - d) + gain[e] * (sa if sa < sb else sb)
+        s[e] = se if se < cap else cap
+
+
+@njit(cache=True, nogil=True)
+def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n):
+    """One pass over ties: closeness sums, LSNS-6 counts, lonely strong contacts, resources reached.
+
+    Returns
+      actual[n]      sum of closeness sqrt(min(s,200)/200) (x online_weight if never met)
+      counts[n, 7]   friends seen (s>=20), help (>=50), confide (>=90); kin seen, help, confide; all ties
+      lonely_w[n]    lonely strong contacts (s>=50), kin counting half
+      strong_w[n]    strong contacts, kin counting half
+      reach[n]       OR of the resource bits of strong contacts
+    """
+    actual = np.zeros(n, dtype=np.float64)
+    counts = np.zeros((n, 7), dtype=np.int32)
+    lonely_w = np.zeros(n, dtype=np.float64)
+    strong_w = np.zeros(n, dtype=np.float64)
+    reach = np.zeros(n, dtype=np.uint8)
+    for e in range(a.shape[0]):
+        i = a[e]
+        j = b[e]
+        se = s[e]
+        w = np.sqrt((se if se < 200.0 else np.float32(200.0)) / np.float32(200.0))
+        if not met[e]:
+            w = w * online_weight
+        actual[i] += w
+        actual[j] += w
+        counts[i, 6] += 1
+        counts[j, 6] += 1
+        g = 3 if kin[e] else 0
+        if se >= 20.0:
+            counts[i, g] += 1
+            counts[j, g] += 1
+            if se >= 50.0:
+                counts[i, g + 1] += 1
+                counts[j, g + 1] += 1
+                wk = 0.5 if kin[e] else 1.0
+                strong_w[i] += wk
+                strong_w[j] += wk
+                if lonely[j]:
+                    lonely_w[i] += wk
+                if lonely[i]:
+                    lonely_w[j] += wk
+                reach[i] |= resources[j]
+                reach[j] |= resources[i]
+                if se >= 90.0:
+                    counts[i, g + 2] += 1
+                    counts[j, g + 2] += 1
+    return actual, counts, lonely_w, strong_w, reach
+
+
+@njit(cache=True, nogil=True)
+def adjacency(a, b, n):
+    """CSR of both directions by counting sort (O(ties), same order on every machine)."""
+    m = a.shape[0]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for e in range(m):
+        indptr[a[e] + 1] += 1
+        indptr[b[e] + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    nbrs = np.empty(2 * m, dtype=np.int32)
+    for e in range(m):
+        nbrs[fill[a[e]]] = b[e]
+        fill[a[e]] += 1
+        nbrs[fill[b[e]]] = a[e]
+        fill[b[e]] += 1
+    return indptr, nbrs
+
+
+@njit(cache=True, nogil=True)
+def merge(old, keep, new, dest_new, out):
+    """out = old[keep] with new[k] placed at out[dest_new[k]] (dest_new ascending)."""
+    k = 0
+    o = 0
+    m = new.shape[0]
+    for i in range(old.shape[0]):
+        if not keep[i]:
+            continue
+        while k < m and dest_new[k] == o:
+            out[o] = new[k]
+            o += 1
+            k += 1
+        out[o] = old[i]
+        o += 1
+    while k < m:
+        out[o] = new[k]
+        o += 1
+        k += 1
