@@ -122,6 +122,7 @@ def test_run_json_with_out_prints_only_json(capsys, tmp_path):
     assert (tmp_path / "citizens.parquet").exists()
 
 
+@pytest.mark.slow
 def test_every_preset_runs(belonging_exe):
     results = run_many([("run", name, "--citizens", 400, "--weeks", 4, "--json") for name in PRESETS])
     for name, (code, stdout, stderr) in zip(PRESETS, results):

@@ -24,6 +24,8 @@ import pytest
 from sim import BelongingModel
 from sim.population import LAPSED
 
+pytestmark = pytest.mark.slow      # ~16 runs of 5,000 citizens: deselect with -m "not slow"
+
 SEEDS = (1, 2, 3, 4)
 CITIZENS = 5000
 SCENARIOS = {   # label: (preset, overrides)
