@@ -245,6 +245,11 @@ class Comparison:
         self.hashes = {lab: scenario_hash(sc) for lab, sc in pairs}
         self._runs = acc.runs
         self._paired = acc.paired
+        prints = {res.get("model_fingerprint") for res in acc.runs.values()}
+        if len(prints) > 1:
+            raise ComparisonError(f"runs came from different model code (fingerprints {', '.join(sorted(map(str, prints)))}): "
+                                  "install the same version of the project on every worker")
+        self.model_fingerprint = prints.pop()
         self.paired_by_citizen = {lab: all(acc.paired[(j, r)]["same_pop"] for r in range(self.replicates))
                                   for j, lab in enumerate(self.labels) if j}
         self._build()
@@ -397,6 +402,7 @@ class Comparison:
             "weeks": self.weeks,
             "confidence": self.confidence,
             "model_version": self.model_version,
+            "model_fingerprint": self.model_fingerprint,
             "scenario_hashes": self.hashes,
             "levels": {},
             "scenarios": {},

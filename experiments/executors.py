@@ -117,6 +117,7 @@ class ProcessExecutor(_FuturesMixin):
         suspects: deque = deque()   # in flight when a worker died: rerun one at a time
         inflight: dict[cf.Future, tuple[int, Any]] = {}
         isolating = False           # a suspect runs alone: if the pool breaks now, it was this task
+        deaths = successes = 0
         pool = self._pool or self._new_pool()
         try:
             while pending or suspects or inflight:
@@ -138,15 +139,24 @@ class ProcessExecutor(_FuturesMixin):
                         item = inflight.pop(fut)
                         exc = fut.exception()
                         if exc is None:
+                            successes += 1
                             yield item[0], True, fut.result()
                         elif isinstance(exc, cf.process.BrokenProcessPool):
                             broken = True
                             if isolating:
+                                deaths += 1
+                                if deaths >= 3 and not successes:
+                                    raise WorkerDied(
+                                        "local worker processes keep dying before finishing any task; from a "
+                                        "script, put the call under `if __name__ == \"__main__\":` (worker "
+                                        "processes import the main module), or use executor='serial' to see "
+                                        f"the error ({exc})")
                                 yield item[0], False, WorkerDied(
                                     f"the worker process died while running this task ({exc})")
                             else:
                                 suspects.append(item)
                         else:
+                            successes += 1
                             yield item[0], False, exc
                 if broken:
                     suspects.extend(inflight.values())

@@ -6,13 +6,42 @@ so they live at module top level, take one picklable task and import only `sim`.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 import traceback
+from pathlib import Path
 
 import numpy as np
 
 OUTCOME_ARRAYS_DTYPE = np.float32
+
+
+def _fingerprint_of_sources() -> str:
+    import sim
+    root = Path(sim.__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.toml"))):
+        if "__pycache__" in p.parts:
+            continue
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+# taken when this module (and with it sim) is imported, so it describes the code this process runs
+# even if sim/ is edited later
+import sim as _sim  # noqa: E402  (imported here on purpose, see above)
+
+_FINGERPRINT = _fingerprint_of_sources()
+
+
+def model_fingerprint() -> str:
+    """A hash of the model's code and presets (every .py and .toml under sim/) as this process loaded them.
+
+    sim.__version__ names releases; this changes with any edit, so a resumed sweep or a
+    Dask worker running different model code is caught instead of mixing two models.
+    """
+    return _FINGERPRINT
 
 
 def comparison_run(task: dict) -> dict:
@@ -38,6 +67,7 @@ def comparison_run(task: dict) -> dict:
     return {
         "seed": seed,
         "scenario_hash": scenario_hash(model.sc),
+        "model_fingerprint": model_fingerprint(),
         "outcomes": outcomes,
         "costs": dict(model.costs),
         "total_cost": model.total_cost(),
@@ -66,7 +96,8 @@ def sweep_run(task: dict) -> dict:
     model = BelongingModel(sc, seed=int(task["seed"]))
     model.run()
     # the hash of the point's scenario (same for every replicate): the seed is stored on its own
-    rec = {"scenario_hash": scenario_hash(sc), "model_version": __version__}
+    rec = {"scenario_hash": scenario_hash(sc), "model_version": __version__,
+           "model_fingerprint": model_fingerprint()}
     for k, v in model.outcomes().items():
         rec[f"{k}_start"] = v["start"]
         rec[f"{k}_end"] = v["end"]

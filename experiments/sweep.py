@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .executors import make_executor
-from .runner import safe_sweep_run, sweep_run
+from .runner import model_fingerprint, safe_sweep_run, sweep_run
 from .spec import SweepSpec, load_spec, output_values
 from .store import RunStore, atomic_write_frame, read_results, stored_runs
 
@@ -71,7 +71,8 @@ def _schema(spec: SweepSpec) -> pa.Schema:
         fields += [(f"{o}_start", pa.float64()), (f"{o}_end", pa.float64())]
     fields += [("no_longer_lonely", pa.float64()), ("total_cost", pa.float64())]
     fields += [(f"cost_{lever}", pa.float64()) for lever in LEVERS]
-    fields += [("scenario_hash", pa.string()), ("model_version", pa.string()), ("seconds", pa.float64())]
+    fields += [("scenario_hash", pa.string()), ("model_version", pa.string()), ("model_fingerprint", pa.string()),
+               ("seconds", pa.float64())]
     return pa.schema(fields)
 
 
@@ -129,6 +130,7 @@ def run_sweep(
     design = _design_frame(spec, X, points)
     schema = _schema(spec)
     base_hash = scenario_hash(spec.base_scenario)
+    fingerprint = model_fingerprint()
 
     store.lock()
     try:
@@ -138,7 +140,7 @@ def run_sweep(
                 raise SweepError(f"{folder} already holds a sweep ({old.get('name')}, "
                                  f"{len(stored_runs(folder))}/{old.get('n_runs')} runs stored): pass --resume "
                                  "(resume=True) to continue it, or choose another --out folder")
-            _check_same(old, spec, base_hash, __version__, folder)
+            _check_same(old, spec, base_hash, __version__, fingerprint, folder)
             import pyarrow.parquet as pq
             stored_design = pq.read_table(folder / "design.parquet").to_pandas()
             if (list(stored_design.columns) != list(design.columns)
@@ -153,7 +155,7 @@ def run_sweep(
                 "kind": "sweep", "format": 1, "name": spec.name, "method": spec.method,
                 "spec": spec.data, "spec_hash": spec.spec_hash, "spec_path": spec.path,
                 "spec_text": Path(spec.path).read_text() if spec.path else None,
-                "model_version": __version__, "base_scenario_hash": base_hash,
+                "model_version": __version__, "model_fingerprint": fingerprint, "base_scenario_hash": base_hash,
                 "n_points": n_points, "replicates": R, "n_runs": n_runs,
                 "parameters": [{"key": p.key, "kind": p.kind, "bounds": p.bounds, "levels": p.levels}
                                for p in spec.parameters],
@@ -207,6 +209,11 @@ def run_sweep(
                 if rec.get("scenario_hash") is None:
                     rec["scenario_hash"] = _hash_or_blank(base, points[p])
                 rec.setdefault("model_version", __version__)
+                if rec["status"] == "ok" and rec.get("model_fingerprint", fingerprint) != fingerprint:
+                    rec.update(status="failed", error=(
+                        f"model code differs: the worker ran sim with fingerprint {rec['model_fingerprint']}, "
+                        f"this sweep uses {fingerprint}; install the same version of the project on every worker"))
+                rec.setdefault("model_fingerprint", fingerprint)
                 store.append(rec)
                 ran += 1
                 n_done += 1
@@ -249,7 +256,7 @@ def _hash_or_blank(base, overrides) -> str:
         return ""
 
 
-def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, folder: Path) -> None:
+def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, fingerprint: str, folder: Path) -> None:
     if old.get("kind") != "sweep":
         raise SweepError(f"{folder}: manifest is not a sweep's")
     if old.get("spec_hash") != spec.spec_hash:
@@ -263,6 +270,10 @@ def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, folder
     if old.get("model_version") != version:
         raise SweepError(f"{folder}: started with model version {old.get('model_version')}, this is {version}; "
                          "runs would not be comparable: start a new folder")
+    if old.get("model_fingerprint") != fingerprint:
+        raise SweepError(f"{folder}: the model code (sim/) changed since this sweep started (fingerprint "
+                         f"{old.get('model_fingerprint')} -> {fingerprint}); resuming would mix runs of two models: "
+                         "start a new --out folder (or restore that code)")
 
 
 # -- analysis -----------------------------------------------------------------

@@ -45,3 +45,11 @@ def dies_at_point_1(task: dict) -> dict:
     if task["point"] == 1:
         os._exit(13)
     return linear(task)
+
+
+def other_model_code(task: dict) -> dict:
+    """A worker whose sim code differs from the sweep's (a stale install on a Dask worker)."""
+    rec = linear(task)
+    if task["point"] == 0:
+        rec["model_fingerprint"] = "0123456789abcdef"
+    return rec

@@ -220,3 +220,18 @@ def test_cli_compare_json_and_out(tmp_path, capsys):
         assert heading in text
     assert cli_main(["compare", "baseline", "platform_only", "--set", "support.wrkers=2", "--workers", "1"]) == 2
     assert "support.wrkers" in capsys.readouterr().err
+
+
+def test_model_code_changes_are_caught(tmp_path):
+    """sim.__version__ does not change with every edit; the code fingerprint does."""
+    spec = tiny()
+    res = run_sweep(spec, out=tmp_path / "m", executor="serial", run_fn=fake.other_model_code)
+    bad = res.failures
+    assert list(bad.point) == [0, 0]
+    assert bad.error.str.startswith("model code differs: the worker ran sim with fingerprint 0123456789abcdef").all()
+    mf = tmp_path / "m" / "manifest.json"
+    man = json.loads(mf.read_text())
+    man["model_fingerprint"] = "fedcba9876543210"          # as if sim/ had been edited since
+    mf.write_text(json.dumps(man))
+    with pytest.raises(SweepError, match="model code \\(sim/\\) changed since this sweep started"):
+        run_sweep(spec, out=tmp_path / "m", executor="serial", resume=True, retry_failed=True)
