@@ -48,9 +48,6 @@ def test_every_preset_runs_at_the_smallest_size(name):
     check_run(m, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="platform.dropout_decay_weeks only needs to be > 0: at 1e-50 the float32 "
-                                       "hazard computes 0/0 = NaN in the first week, and no one ever drops out then "
-                                       "(instead of dropout_first_week); a lower bound such as 0.1 weeks would do")
 def test_a_tiny_dropout_time_constant_still_gives_first_week_dropout():
     m = small_model("platform_only", citizens=4000, overrides={"platform.dropout_decay_weeks": 1e-50})
     neutral_citizens(m)

@@ -134,8 +134,6 @@ def test_to_toml_round_trips_text_outside_the_basic_plane(tmp_path):
     assert load_scenario(write(tmp_path, to_toml(sc))) == sc
 
 
-@pytest.mark.xfail(strict=True, reason="to_toml writes DEL (U+007F) raw inside a basic string; TOML requires it "
-                                       "escaped (\\u007F), so tomllib rejects the file as malformed")
 def test_to_toml_round_trips_the_delete_character(tmp_path):
     sc = load_scenario("baseline", {"description": "pasted from a terminal \x7f"})
     assert load_scenario(write(tmp_path, to_toml(sc))) == sc

@@ -31,7 +31,7 @@ def step(model) -> None:
         return
     idx = np.flatnonzero(active)
     p = sc.platform
-    t = pop.platform_weeks[idx].astype(np.float32)
+    t = pop.platform_weeks[idx].astype(np.float64)   # float64: t / tau stays finite for tiny tau
     h = p.dropout_long_run + (p.dropout_first_week - p.dropout_long_run) * np.exp(-t / p.dropout_decay_weeks)
     s_low = sc.population.share_low_literacy
     norm = s_low + (1 - s_low) * p.skills_dropout_ratio

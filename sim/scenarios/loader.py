@@ -204,7 +204,7 @@ def _toml_value(v: Any) -> str:
         return repr(v)
     # a TOML basic string: JSON's escapes are valid TOML, but only for the basic plane,
     # so keep other characters as they are (TOML files are UTF-8)
-    return json.dumps(v, ensure_ascii=False)
+    return json.dumps(v, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def scenario_hash(scenario: Scenario) -> str:
