@@ -13,6 +13,7 @@ intervention, and each step() is one intervention week.
 from __future__ import annotations
 
 from functools import partial
+from time import perf_counter
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -86,6 +87,7 @@ class BelongingModel(mesa.Model):
         super().__init__(rng=sc.run.seed)
         self.sc = sc
         self.timings = {name: 0.0 for name, _ in WEEKLY_ORDER} if timings else None
+        clock = perf_counter()
         n = sc.run.citizens
 
         # Levers draw on child streams of model.rng, so that the population, the network and
@@ -93,7 +95,9 @@ class BelongingModel(mesa.Model):
         # (common random numbers from week 0).
         venue_rng, worker_rng = self.rng.spawn(2)
         self.pop = Population(sc, self.rng)
+        clock = self._time_build("build: population", clock)
         self.ties = initial_ties(sc, self.pop, self.rng)
+        clock = self._time_build("build: initial ties", clock)
         self.venues = Venues(sc, self.pop, self.rng, venue_rng)
         self.workforce = Workforce(sc, n, worker_rng)
         self.events = EventLog(n)
@@ -107,6 +111,7 @@ class BelongingModel(mesa.Model):
         self.intervening = False
 
         self._rows_assigned = 0
+        clock = self._time_build("build: venues and workers", clock)
         Citizen.create_agents(self, n)
         self.workers = [SupportWorker(self, i) for i in range(self.workforce.n)]
 
@@ -114,6 +119,7 @@ class BelongingModel(mesa.Model):
         self.record_history = record_history
         self.history = np.zeros((sc.run.weeks + 1, n), dtype=np.int8) if record_history else None
         self.tracked_history: dict[int, list[int]] = {int(i): [] for i in (track or [])}
+        clock = self._time_build("build: Mesa agents", clock)
 
         self.week = -sc.run.burn_in
         self.zeros_f32 = np.zeros(n, dtype=np.float32)
@@ -126,6 +132,12 @@ class BelongingModel(mesa.Model):
             model_reporters={k: partial(_series_value, key=k) for k in SERIES})
         self.datacollector.collect(self)
 
+    def _time_build(self, name: str, since: float) -> float:
+        now = perf_counter()
+        if self.timings is not None:
+            self.timings[name] = now - since
+        return now
+
     # -- time -------------------------------------------------------------
     def _week(self) -> None:
         """Run every mechanism once, in the documented order."""
@@ -133,7 +145,6 @@ class BelongingModel(mesa.Model):
             for _, mech in WEEKLY_ORDER:
                 mech(self)
         else:
-            from time import perf_counter
             for name, mech in WEEKLY_ORDER:
                 t0 = perf_counter()
                 mech(self)

@@ -29,6 +29,9 @@ FIELDS = {
 }
 
 
+_RAW = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
 def _found(sorted_keys: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Which of k are in sorted_keys (binary search)."""
     if len(sorted_keys) == 0:
@@ -157,7 +160,11 @@ class TieStore:
         total = len(kept_keys) + m
         for name, dt in [("key", np.int64), *FIELDS.items()]:
             out = np.empty(total, dtype=dt)
-            kernels.merge(getattr(self, name), keep, np.ascontiguousarray(new[name][order], dtype=dt), dest_new, out)
+            # merge moves bytes: view each field as the unsigned int of its width, so the
+            # compiled merge has four specialisations to load, not one per dtype
+            raw = _RAW[np.dtype(dt).itemsize]
+            kernels.merge(getattr(self, name).view(raw), keep,
+                          np.ascontiguousarray(new[name][order], dtype=dt).view(raw), dest_new, out.view(raw))
             setattr(self, name, out)
         return m
 
