@@ -121,3 +121,18 @@ def test_main_command_serves_the_dashboard():
             out, _ = proc.communicate()
     assert f"http://127.0.0.1:{port}/" in out
     assert "Traceback" not in out
+
+
+def test_an_uploaded_scenario_replaces_the_edited_one_and_bad_files_say_why():
+    from dashboards import state
+    from sim import to_toml
+    sc = load_scenario("connecting_people", {"support.workers": 12.0, "run.citizens": 700})
+    state.set_value("platform.moderation", 0.9)
+    state.load_uploaded("mine.toml", to_toml(sc).encode())
+    assert state.base.value == sc and state.edits.value == {} and state.upload_error.value == ""
+    assert state.base_label.value == "mine.toml"
+    state.load_uploaded("broken.toml", b"[support]\nworkers = -1\n")
+    assert "support.workers" in state.upload_error.value and "broken.toml" in state.upload_error.value
+    assert state.base.value == sc, "a rejected file leaves the scenario as it was"
+    state.load_preset("baseline")
+    assert state.base.value.name == "baseline" and state.base.value.run.citizens == 1000

@@ -52,7 +52,6 @@ num_levels = 4
 "effects.support_effect" = { bounds = [0.5, 1.5] }
 """
 
-pytestmark = pytest.mark.browser
 
 
 def free_port() -> int:

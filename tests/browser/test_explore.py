@@ -40,6 +40,9 @@ def test_explore_preset_levers_steps_views_and_exports(page, dashboard, tmp_path
         pg.keyboard.press("ArrowRight")
     slider(pg, "Workers: 10").wait_for(state="attached")
     pg.get_by_text("Support  (1 changed)").first.wait_for()
+    pg.locator("[data-key='support.workers']").hover()        # explanation and evidence source on hover
+    pg.locator(".v-tooltip__content").filter(has_text="Support workers per 10,000 citizens").filter(
+        has_text="Source: lever").first.wait_for()
     pg.locator(".levers-changed").wait_for(state="detached")
     wait_text(pg, ".step-counter", "Week 0 of 52")
 
