@@ -18,6 +18,7 @@ import solara
 import solara.lab
 
 from dashboards.workshop import classroom
+from dashboards.workshop.cache import CancelledWait, SharedCache
 from dashboards.workshop.exercises import EXERCISES, PRESET_LABELS, SOURCES, Cancelled, exercise, run_exercise
 from dashboards.workshop.figures import bars_figure, interval_figure, loneliness_figure, png
 from dashboards.workshop.story import PROFILES, follow, profile
@@ -49,6 +50,10 @@ CSS = """
 .workshop th, .workshop td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: right; }
 .workshop th:first-child, .workshop td:first-child { text-align: left; }
 """
+
+# -- shared by every session of this server: identical runs are computed once for the whole room --
+RESULTS = SharedCache(256)     # (exercise, lever values) -> Result
+STORIES = SharedCache(128)     # (exercise, profile, lever values) -> Story
 
 # -- per-session state (Solara scopes these to the browser session) ------------------------------
 current = solara.reactive(EXERCISES[0].key)
@@ -91,10 +96,18 @@ def run_task(key: str, values: dict) -> str:
             last[0] = f
             progress.value = f
 
+    def cancel():
+        return not run_task.is_current()
+
     try:
-        result = run_exercise(ex, values, report, cancel=lambda: not run_task.is_current())
-    except Cancelled:
+        vals = ex.check_values(values)
+        shared_key = (ex.key, tuple(sorted(vals.items())))
+        result = RESULTS.get(shared_key, lambda: run_exercise(ex, vals, report, cancel), cancel)
+    except (Cancelled, CancelledWait):
         return "cancelled"
+    except Exception as exc:   # shown beside the Run button, and raised so the server logs it too
+        _set(errors, ex.key, f"The run failed: {type(exc).__name__}: {exc}")
+        raise
     _drop(errors, key)
     _set(results, key, result)
     _set(run_values, key, dict(values))
@@ -106,7 +119,8 @@ def story_task(key: str, profile_key: str, values: tuple):
     """Follow the profile's citizen through the exercise's preset, seed and (last run's) levers."""
     ex = exercise(key)
     over = ex.overrides_for(dict(values))
-    story, _ = follow(ex.preset, ex.seed, over["run.citizens"], ex.weeks, over, profile_key)
+    story = STORIES.get((key, profile_key, values),
+                        lambda: follow(ex.preset, ex.seed, over["run.citizens"], ex.weeks, over, profile_key)[0])
     return key, profile_key, values, story
 
 
@@ -297,8 +311,8 @@ def RevealPanel(ex):
                 Md("**Evidence**\n\n" + sources_markdown(ex.sources))
             with solara.Div(classes=["discussion"]):
                 Md("**Talk about it**\n\n" + "\n".join(f"- {q}" for q in ex.discussion))
-            solara.Text(f"Run with: " + "; ".join(f"{lv.title}: {_describe(lv, used.get(lv.key))}"
-                                                  for lv in ex.levers) + f" (took {result.seconds:.1f} s).",
+            solara.Text("Run with: " + "; ".join(f"{lv.title}: {_describe(lv, used.get(lv.key))}"
+                                                 for lv in ex.levers) + f" (computed in {result.seconds:.1f} s).",
                         classes=["run-settings"], style={"font-size": "0.8em", "color": "#666"})
 
 

