@@ -288,7 +288,12 @@ def RevealPanel(ex):
         used = run_values.value.get(ex.key, {})
         with solara.Div(classes=["reveal"]):
             verdict = result.verdict(ex.prediction, pred) if pred is not None else ""
-            solara.Success(verdict, classes=["verdict"], icon="mdi-scale-balance")
+            matched = pred is not None and (result.value == pred if ex.prediction.kind == "choice"
+                                            else abs(float(result.value) - float(pred)) < max(ex.prediction.step, 0.5))
+            if matched:
+                solara.Success(verdict, classes=["verdict", "verdict-match"], icon="mdi-scale-balance")
+            else:
+                solara.Info(verdict, classes=["verdict", "verdict-differs"], icon="mdi-scale-balance")
             pred_text = pred if isinstance(pred, str) else (f"{pred:g} {ex.prediction.unit}" if pred is not None else "–")
             solara.HTML(tag="div", unsafe_innerHTML=(
                 '<div class="boxes">'

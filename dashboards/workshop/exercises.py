@@ -617,7 +617,7 @@ def _ex4_measure(runs, values) -> Result:
     trained = "trained" if values["support.digital_training"] else "untrained"
     text = (f"With support delivered {mode} by {trained} workers, {pct:.0f} of every 100 units of help that "
             f"reach a client face to face got through. Clients without a private space got "
-            f"{_fmt(t.iloc[1, 2])}, clients without a device {_fmt(t.iloc[2, 2])}. "
+            f"{_fmt(t.iloc[1, 2])} in 100, clients without a device {_fmt(t.iloc[2, 2])} in 100. "
             f"{on_platform['yours']:.0f} in 100 of the people workers saw joined the platform, against "
             f"{on_platform['in_person']:.0f} in 100 when the same workers meet people in person.")
     return Result(value=round(pct), display=f"{pct:.0f} in 100", what_happened=text, table=t,

@@ -189,6 +189,8 @@ def test_targeting_runs_every_order_on_the_same_town():
     pops = [m.pop for m in runs.values()]
     for p in pops[1:]:
         assert np.array_equal(p.low_literacy, pops[0].low_literacy) and np.array_equal(p.reldiff, pops[0].reldiff)
+    starts = [m.start_values["loneliness"] for m in runs.values()]
+    assert all(np.array_equal(s, starts[0]) for s in starts[1:]), "every order starts from the same week 0"
     assert {m.sc.support.targeting for m in runs.values()} == set(TARGETS)
     r = ex.measure(runs, ex.check_values({}))
     labels = CHOICE_LABELS["support.targeting"]
