@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -98,17 +99,28 @@ def step_once() -> None:
 
 @solara.lab.task
 def play() -> None:
-    """Step at the chosen speed until paused, finished or replaced by a new model."""
+    """Step at the chosen speed until paused, finished or replaced by a new model.
+
+    Drawing the page can take longer than a week at high speed; then several weeks are
+    stepped per redraw, so the run still advances at the chosen weeks per second.
+    """
     lv = live.value
+    per_frame = 1
     try:
         while playing.value and play.is_current() and lv is live.value and lv is not None:
             t0 = time.perf_counter()
             with lv.lock:
-                if not lv.model.running:
-                    break
-                lv.model.step()
-            snapshot.value = take_snapshot(lv)
-            wait = 1.0 / max(speed.value, 0.1) - (time.perf_counter() - t0)
+                stepped = 0
+                while stepped < per_frame and lv.model.running:
+                    lv.model.step()
+                    stepped += 1
+            if stepped == 0:
+                break
+            snapshot.value = take_snapshot(lv)            # the page redraws here
+            took = time.perf_counter() - t0
+            rate = max(speed.value, 0.1)
+            per_frame = max(1, min(10, math.ceil(took * rate)))
+            wait = stepped / rate - took
             if wait > 0:
                 time.sleep(wait)
     finally:
@@ -237,6 +249,17 @@ def _citizen_picker(snap: dict):
         solara.Error(f"Citizen {selected.value} does not exist: this run has citizens 0-{n - 1}.")
 
 
+def _tie_buttons(others: list[int]) -> None:
+    """Walk the network: one button per tie (strongest first) that opens that citizen."""
+    if not others:
+        return
+    with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Text("Open one of their ties:", style={"color": "#555"})
+        for o in others:
+            solara.Button(str(o), on_click=lambda o=o: selected.set(int(o)), small=True, outlined=True,
+                          classes=["tie-button"])
+
+
 def citizen_data(lv: Live, c: int) -> dict:
     """Everything the inspector shows about citizen c, read under the model's lock."""
     with lv.lock:
@@ -283,12 +306,15 @@ def NetworkView(snap: dict):
         with lv.lock:
             nodes, edges, ucla = ego_sample(lv.model.ties, lv.model.pop.ucla, c, EGO_MAX_NODES,
                                             lv.model.sc.run.seed)
-        return charts.ego_network(nodes, edges, ucla, c, seed=c)
+            ties = sorted(lv.citizens[c].ties(), key=lambda t: -t["hours"])
+        return charts.ego_network(nodes, edges, ucla, c, seed=c), [t["other"] for t in ties[:15]]
 
-    img = solara.use_memo(draw, dependencies=[snap["hash"], snap["week"], c, ok])
+    drawn = solara.use_memo(draw, dependencies=[snap["hash"], snap["week"], c, ok])
     _citizen_picker(snap)
-    if img is None:
+    if drawn is None:
         return
+    img, others = drawn
+    _tie_buttons(others)
     solara.Markdown(f"A sample of at most {EGO_MAX_NODES} citizens: citizen {c}, their ties and some of their "
                     "ties' ties; colour is loneliness now, line width the hours the two spent together.")
     charts.Chart(img, f"ego_network_{c}.png")
@@ -314,6 +340,7 @@ def CitizenView(snap: dict):
             charts.Chart(img, f"citizen_{c}_loneliness.png")
     ties = data["ties"]
     solara.Markdown(f"**Ties ({len(ties)})**")
+    _tie_buttons([int(o) for o in ties["other"].head(15)])
     if len(ties):
         solara.DataFrame(ties, items_per_page=8)
         CsvDownload(ties, f"citizen_{c}_ties.csv")

@@ -98,6 +98,14 @@ def test_explore_preset_levers_steps_views_and_exports(page, dashboard, tmp_path
     pg.locator("img.chart-image").first.wait_for()
     pg.get_by_text("A sample of at most 60 citizens").wait_for()
     screenshot(pg, "explore_network")
+    box = pg.get_by_label("Citizen (0-999)")                  # type a citizen, then walk to one of their ties
+    box.fill("10")
+    box.press("Enter")
+    pg.get_by_text("A sample of at most 60 citizens: citizen 10,").wait_for()
+    tie = pg.locator(".tie-button").first
+    other = tie.inner_text().strip()
+    tie.click()
+    pg.get_by_text(f"A sample of at most 60 citizens: citizen {other},").wait_for()
 
     # the citizen inspector: traits, ties, platform history, support, trajectory
     pg.get_by_role("tab", name="Citizen", exact=True).click()
@@ -110,7 +118,8 @@ def test_explore_preset_levers_steps_views_and_exports(page, dashboard, tmp_path
     # play and pause
     pg.get_by_role("tab", name="Outcomes over time", exact=True).click()
     pg.get_by_role("button", name="Play", exact=True).click()
-    wait_text(pg, ".step-counter", "Week 5 of 52", timeout=60_000)
+    pg.wait_for_function("parseInt(document.querySelector('.step-counter').innerText.split(' ')[1]) >= 5",
+                         timeout=60_000)
     pg.get_by_role("button", name="Pause", exact=True).click()
     pg.get_by_role("button", name="Play", exact=True).wait_for()
     stopped = counter(pg)
