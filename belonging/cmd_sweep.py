@@ -133,8 +133,9 @@ def print_report(spec, result, seconds) -> None:
             print(f"{o} (mean {v['mean']:.4g}{noise}):")
             print(format_table(["parameter", f"{shown[0]} [95% CI]", f"{shown[1]}" +
                                 (" [95% CI]" if spec.method != "morris" else "")], rows))
-    elif result.analysis_note:
-        print(result.analysis_note)
+    if result.analysis_note:
+        print()
+        print(f"Note: {result.analysis_note}")
     if n_fail:
         print()
         print(f"{n_fail} run{'s' if n_fail > 1 else ''} failed (kept in the store and in failures.csv, "

@@ -317,6 +317,9 @@ def analyse_sweep(folder: str | Path, spec: SweepSpec | None = None, results: pd
             files.append(folder / "levels.csv")
         else:
             indices = salib_indices(spec, X, Y)
+            if spec.method == "fast":
+                note = ("eFAST intervals come from SALib's bootstrap, which SALib marks as indicative only "
+                        "(SALib issue 649); read them as rough")
         atomic_write_frame(folder / "indices.csv", indices)
         files.append(folder / "indices.csv")
         files += plot_indices(folder, spec, indices, variance)
@@ -380,6 +383,7 @@ def salib_indices(spec: SweepSpec, X, Y) -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)    # constant outputs divide by zero: NaN indices
         warnings.filterwarnings("ignore", message="Constant values encountered")
+        warnings.filterwarnings("ignore", message="FAST confidence intervals")   # said in the analysis note
         if spec.method == "sobol":
             sp.analyze_sobol(calc_second_order=o["calc_second_order"], **common)
         elif spec.method == "morris":

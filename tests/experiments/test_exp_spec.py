@@ -1,7 +1,6 @@
 """Sweep specs: every mistake is caught before anything runs, with key, value and what is allowed."""
 
 import copy
-import math
 
 import numpy as np
 import pytest

@@ -1,21 +1,15 @@
 """Sweeps: the SALib pipeline, the result store, failures, cancel and resume, listing, the CLI."""
 
 import json
-import math
 import threading
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import exp_fake_runs as fake
 from belonging.cli import main as cli_main
-from experiments import (Cancelled, SweepError, analyse_sweep, list_sweeps, load_indices, load_spec, read_results,
-                         run_sweep)
+from experiments import Cancelled, SweepError, list_sweeps, load_indices, load_spec, read_results, run_sweep
 from sim import BelongingModel, __version__, load_scenario, scenario_hash
-
-DETERMINISTIC = None    # set below: result columns that must not depend on where or when a run ran
-
 
 def deterministic(df):
     drop = {"seconds", "session"}
@@ -235,3 +229,24 @@ def test_model_code_changes_are_caught(tmp_path):
     mf.write_text(json.dumps(man))
     with pytest.raises(SweepError, match="model code \\(sim/\\) changed since this sweep started"):
         run_sweep(spec, out=tmp_path / "m", executor="serial", resume=True, retry_failed=True)
+
+
+def test_efast_and_morris_pipelines_rank_the_known_effects(tmp_path):
+    params = {"effects.support_effect": {"bounds": [0.0, 1.0]},
+              "population.share_low_literacy": {"bounds": [0.0, 1.0]},
+              "support.targeting": {"levels": ["first_come", "needs_based"]}}
+    common = {"base": "baseline", "replicates": 1, "seed": 4, "citizens": 100, "weeks": 1,
+              "outputs": ["lonely_share"], "parameters": params}
+    fast = run_sweep(load_spec({"name": "fast", "method": "fast", "samples": 129, **common}),
+                     out=tmp_path / "fast", executor="serial", run_fn=fake.linear)
+    assert len(fast.results) == 129 * 3
+    s1 = fast.indices[fast.indices["index"] == "S1"].set_index("parameter")["value"]
+    assert s1["effects.support_effect"] == pytest.approx(0.8, abs=0.07)
+    assert s1["population.share_low_literacy"] == pytest.approx(0.2, abs=0.07)
+    assert s1["support.targeting"] < 0.05
+    morris = run_sweep(load_spec({"name": "morris", "method": "morris", "samples": 10, **common}),
+                       out=tmp_path / "morris", executor="serial", run_fn=fake.linear)
+    mu = morris.indices[morris.indices["index"] == "mu_star"].set_index("parameter")["value"]
+    # elementary effects in SALib units: dy/dx = 1 and 0.5, nothing for targeting
+    assert mu["effects.support_effect"] == pytest.approx(1.0) and mu["population.share_low_literacy"] == pytest.approx(0.5)
+    assert mu["support.targeting"] == 0
