@@ -10,10 +10,10 @@ Effects are differences in change: (end - start with the intervention) - (end - 
 without it), per citizen, averaged over a subgroup (with a shared week 0, the same as
 the difference of end values).
 
-Thresholds were set from the values measured over these seeds and more (see the
-report in the commit history and the comments below) with wide margins: they test the
-direction and a clear size of each pattern, not the exact numbers, so they survive
-re-tuning of the model but fail if a pattern disappears or reverses.
+Thresholds were set from the values measured over seeds 1-8 (quoted in the comments of
+each test) with wide margins: they test the direction and a clear size of each pattern,
+not the exact numbers, so they survive re-tuning of the model but fail if a pattern
+disappears or reverses.
 """
 
 from __future__ import annotations
@@ -114,24 +114,35 @@ def gap(r, scenario, outcome, group):
 # -- (1) the platform alone helps the high-literacy, relationally secure most ---------
 
 def test_platform_alone_raises_belonging_of_the_literate_and_secure(measured):
-    # measured (GBS points, paired with baseline), seeds 1-8: +0.64 +0.93 +0.58 +0.57 +0.53 +0.80 +0.40 +0.62
+    # measured (GBS points, paired with baseline), seeds 1-8: +0.81 +0.59 +0.70 +0.71 +0.58 +0.70 +0.67 +0.77;
+    # UCLA-3: -0.036 -0.045 -0.031 -0.047 -0.030 -0.060 -0.039 -0.059
     for r in measured:
-        assert r["platform_only.belonging.high_secure"] > 0.1, r["seed"]
-    assert mean_of(measured, "platform_only.belonging.high_secure") > 0.25
+        assert r["platform_only.belonging.high_secure"] > 0.2, r["seed"]
+        assert r["platform_only.loneliness.high_secure"] < 0, r["seed"]
+    assert mean_of(measured, "platform_only.belonging.high_secure") > 0.35
 
 
 @pytest.mark.parametrize("group", ["low_literacy", "rel_difficulties"])
-def test_platform_alone_helps_them_more_than_the_low_literate_or_relationally_struggling(measured, group):
-    # measured gap (GBS points), seeds 1-8: low literacy +0.92 +0.76 +0.02 +0.67 +0.20 +0.70 +0.70 +0.05,
-    # relational difficulties +0.70 +0.58 +0.19 +0.75 +0.37 +0.80 +0.85 +0.30;
-    # in UCLA-3 points (small, same sign on average): low literacy +0.005 +0.034 +0.002 +0.018 ...,
-    # relational difficulties +0.028 +0.044 +0.036 +0.015 ...
+def test_platform_alone_raises_belonging_more_for_them_than_for_the_low_literate_or_struggling(measured, group):
+    # measured gap (GBS points), seeds 1-8: low literacy +0.82 +0.83 +0.76 +0.80 +0.53 +0.90 +0.82 +0.95,
+    # relational difficulties +0.73 +0.01 +0.33 +0.26 +0.05 +0.03 +0.47 +0.69
     gaps = [gap(r, "platform_only", "belonging", group) for r in measured]
-    assert np.mean(gaps) > 0.2, gaps
+    assert np.mean(gaps) > 0.15, gaps
     assert sum(g > 0 for g in gaps) >= 3, gaps
-    # loneliness (UCLA-3 points) points the same way on average
-    lon = [gap(r, "platform_only", "loneliness", group) for r in measured]
-    assert np.mean(lon) > 0, lon
+
+
+@pytest.mark.parametrize("group", [
+    "low_literacy",
+    pytest.param("rel_difficulties", marks=pytest.mark.xfail(strict=True, reason=(
+        "on UCLA-3 the platform alone lowers loneliness about as much for citizens with relational difficulties "
+        "as for the secure: gap (UCLA-3 points) seeds 1-8 -0.018 -0.024 +0.037 +0.008 +0.011 +0.044 +0.045 +0.006, "
+        "mean +0.001 over seeds 1-4 against a high/secure effect of -0.040; the pattern holds on belonging only"))),
+])
+def test_platform_alone_lowers_loneliness_more_for_them_than_for_the_low_literate_or_struggling(measured, group):
+    # measured gap (UCLA-3 points), low literacy, seeds 1-8: +0.026 +0.024 +0.021 +0.042 +0.006 +0.110 +0.048 +0.059
+    hs_effect = -mean_of(measured, "platform_only.loneliness.high_secure")
+    gaps = [gap(r, "platform_only", "loneliness", group) for r in measured]
+    assert np.mean(gaps) > 0.25 * hs_effect, (gaps, hs_effect)       # a clear part of what the secure gain
 
 
 def test_platform_alone_leaves_the_low_literate_with_little(measured):
@@ -144,8 +155,8 @@ def test_platform_alone_leaves_the_low_literate_with_little(measured):
 
 def test_support_for_low_literacy_first_narrows_the_literacy_gap(measured):
     # measured narrowing (gap platform_only - gap platform_with_support, GBS points), seeds 1-8:
-    # +1.42 +1.40 +1.14 +1.52 +1.58 +2.03 +1.49 +1.12 (the gap reverses: supported low-literacy citizens gain most);
-    # in UCLA-3 points: -0.017 +0.069 +0.029 +0.046 +0.089 +0.056 +0.140 +0.064
+    # +1.58 +1.18 +1.38 +1.62 +1.35 +1.52 +2.18 +2.10 (the gap reverses: supported low-literacy citizens gain most);
+    # in UCLA-3 points: +0.045 +0.034 +0.044 +0.082 +0.062 +0.088 +0.130 +0.125
     narrowing = [gap(r, "platform_only", "belonging", "low_literacy") - gap(r, "platform_with_support", "belonging", "low_literacy")
                  for r in measured]
     assert all(x > 0 for x in narrowing), narrowing
@@ -159,7 +170,8 @@ def test_support_for_low_literacy_first_narrows_the_literacy_gap(measured):
 
 
 def test_support_for_relational_difficulties_first_narrows_the_relational_gap(measured):
-    # measured narrowing (GBS points), seeds 1-8: +0.71 +1.19 +0.23 +1.15 +0.66 +1.73 +1.35 +1.31
+    # measured narrowing (GBS points), seeds 1-8: +0.79 +0.35 +0.30 +0.94 +0.95 +0.55 +1.14 +1.28;
+    # in UCLA-3 points: +0.010 -0.012 +0.027 +0.053 +0.033 +0.027 +0.061 +0.095
     narrowing = [gap(r, "platform_only", "belonging", "rel_difficulties")
                  - gap(r, "relational_first", "belonging", "rel_difficulties") for r in measured]
     assert all(x > 0 for x in narrowing), narrowing
@@ -172,6 +184,8 @@ def test_support_for_relational_difficulties_first_narrows_the_relational_gap(me
 # -- (3) no intervention: stable loneliness near the calibration targets -------------
 
 def test_baseline_lonely_share_stays_in_the_calibration_band(measured):
+    # measured weekly range, seeds 1-8: 0.111-0.121 0.099-0.108 0.097-0.107 0.105-0.116 0.108-0.116
+    # 0.108-0.116 0.103-0.112 0.095-0.109 (year means 0.101-0.115)
     for r in measured:
         series = r["baseline_lonely_series"]
         assert len(series) == 53
@@ -181,6 +195,7 @@ def test_baseline_lonely_share_stays_in_the_calibration_band(measured):
 
 
 def test_baseline_lonely_share_does_not_drift_over_the_year(measured):
+    # measured drift, seeds 1-8: -0.000 -0.002 -0.003 -0.000 +0.003 +0.001 -0.001 -0.003
     for r in measured:
         s = r["baseline_lonely_series"]
         drift = s[-13:].mean() - s[:13].mean()      # last quarter against the first
@@ -190,6 +205,8 @@ def test_baseline_lonely_share_does_not_drift_over_the_year(measured):
 # -- (4) platform use declines over months; dropout is front-loaded ------------------
 
 def test_platform_use_of_a_cohort_declines_over_months(measured):
+    # measured retention of the week 0-3 joiners (~160-200 a seed) after 1 / 4 / 13 / 26 / 48 weeks, seed 1:
+    # 0.66 0.41 0.29 0.22 0.14; seeds 1-8 at 1 week 0.62-0.74, at 4 weeks 0.41-0.50
     for r in measured:
         ret = r["retention"]
         assert r["cohort_n"] > 100
@@ -203,7 +220,7 @@ def test_platform_use_of_a_cohort_declines_over_months(measured):
 
 def test_dropout_is_front_loaded(measured):
     # share of the cohort's dropouts (within 48 weeks) in their first 4 weeks, seeds 1-8:
-    # 0.57 0.56 0.65 0.62 0.59 0.61 0.56 0.67
+    # 0.69 0.65 0.62 0.64 0.60 0.56 0.63 0.64
     assert mean_of(measured, "dropouts_in_4_weeks") > 0.52
     for r in measured:
         assert r["dropouts_in_4_weeks"] > 0.47, r["seed"]       # most dropouts in the first weeks
@@ -223,6 +240,8 @@ def test_share_of_joiners_still_using_the_platform_falls(measured):
 # -- (5) untreated lonely citizens lose ties -----------------------------------------
 
 def test_untreated_lonely_citizens_lose_more_of_their_ties(measured):
+    # measured share of week-0 ties gone after a year, lonely / not lonely, seeds 1-8:
+    # .151/.097 .142/.091 .144/.095 .141/.097 .156/.100 .161/.096 .134/.097 .147/.093
     for r in measured:
         assert r["lonely_n"] > 200
         assert r["lost_share_lonely"] > r["lost_share_settled"] + 0.02, r
@@ -230,6 +249,8 @@ def test_untreated_lonely_citizens_lose_more_of_their_ties(measured):
 
 
 def test_untreated_lonely_citizens_drift_to_the_edge_of_the_network(measured):
+    # measured change of network size (ties >= 20 h), lonely / not lonely, seeds 1-8:
+    # -0.14/+0.03 -0.09/+0.05 -0.16/+0.06 -0.10/+0.03 -0.16/+0.03 -0.18/+0.04 -0.12/+0.04 -0.15/+0.07
     for r in measured:
         assert r["d_network_lonely"] < 0 < r["d_network_settled"], r      # the lonely lose close ties, others gain
         assert r["d_degree_lonely"] < r["d_degree_settled"], r
