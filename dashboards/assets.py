@@ -7,7 +7,8 @@ for every `<pkg>@<ver>` the installed Solara asks for, `npm pack` it and unpack 
 `package/` folder into the cache folder of that name. Folders already there are kept.
 
 `python -m dashboards.assets` is run by scripts/setup_browser.sh (and so by scripts/test.sh and
-scripts/run.sh); `belonging dashboard` calls ensure_assets() too. `--list` prints what is needed.
+scripts/run.sh); `belonging dashboard` calls ensure_assets() too. `--list` prints what is needed,
+`--check` exits 0 only when nothing is missing.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def ensure_assets() -> int:
 
 
 def main(argv: list[str]) -> int:
+    if "--check" in argv:                    # exit 0 when nothing is missing (fetches nothing)
+        return 1 if missing_assets() else 0
     if "--list" in argv:
         import solara
         print("\n".join(wanted(Path(solara.__file__).parent)))

@@ -18,4 +18,11 @@ if [ "${1:-}" != "--assets" ] && [ ! -x /usr/bin/chromium ]; then
     [ -x /usr/bin/chromium ] || { echo "setup_browser: chromium did not install at /usr/bin/chromium" >&2; exit 1; }
 fi
 
+if ! command -v npm >/dev/null 2>&1 && ! .venv/bin/python -m dashboards.assets --check 2>/dev/null; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    echo "setup_browser: installing npm (to fetch Solara's front-end files from the npm registry)"
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+fi
 exec .venv/bin/python -m dashboards.assets
