@@ -11,6 +11,7 @@ from belonging.cli import main as cli_main
 from experiments import Cancelled, SweepError, list_sweeps, load_indices, load_spec, read_results, run_sweep
 from sim import BelongingModel, __version__, load_scenario, scenario_hash
 
+
 def deterministic(df):
     drop = {"seconds", "session"}
     return df[[c for c in df.columns if c not in drop]].sort_values("run_id").reset_index(drop=True)
