@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import SCREENSHOTS, wait_for_solara
+from browser_helpers import SCREENSHOTS, slider, wait_for_solara
 from dashboards.workshop import classroom
 from dashboards.workshop.exercises import EXERCISES, exercise, run_exercise
 from dashboards.workshop.story import follow, lonely_changes
@@ -68,6 +68,8 @@ def expected():
     """Exercises run here too (same seed, same numbers), in a thread while the browser works."""
     pool = ThreadPoolExecutor(max_workers=1)
     futures = {key: pool.submit(run_exercise, exercise(key)) for key in RECOMPUTE}
+    futures["platform_alone_full_outreach"] = pool.submit(run_exercise, exercise("platform_alone"),
+                                                          {"platform.outreach_effort": 1.0})
     yield futures
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -115,9 +117,22 @@ def test_every_exercise_predict_run_reveal(page, dashboard, expected):
         expect(reveal.locator(".discussion li")).to_have_count(len(ex.discussion))
         assert (page.locator("img.result-chart").get_attribute("src") or "").strip(), "the result chart is drawn"
         shot(page, f"workshop_exercise_{ex.number}")
-    # going back keeps each exercise's own result
+        if ex.key == "platform_alone":
+            # then "what if?": full outreach, run again; the prediction stays beside the new result
+            thumb = slider(page, "How hard the town promotes the platform")
+            thumb.focus()
+            page.keyboard.press("End")
+            run.click()
+            expect(reveal.locator(".run-settings")).to_contain_text("How hard the town promotes the platform: 1;",
+                                                                    timeout=RUN_TIMEOUT)
+            want = expected["platform_alone_full_outreach"].result(timeout=300)
+            expect(reveal.locator(".result-box .box-value")).to_have_text(want.display)
+            expect(reveal.locator(".prediction-box .box-value")).to_have_text(predicted)
+    # going back keeps each exercise's own (latest) result and lever settings
     go_to(page, 1)
-    expect(page.locator(".reveal .result-box .box-value")).to_have_text(expected["platform_alone"].result().display)
+    expect(page.locator(".reveal .result-box .box-value")).to_have_text(
+        expected["platform_alone_full_outreach"].result().display)
+    expect(page.locator(".reveal .run-settings")).to_contain_text("How hard the town promotes the platform: 1;")
 
 
 def story_lines(pg) -> list[str]:
