@@ -83,9 +83,13 @@ def print_summary(model, seconds: float) -> None:
 def run(args) -> int:
     from sim import BelongingModel
 
+    from sim import lever_conflicts
+
     kwargs = build_model_kwargs(args)
     t0 = time.perf_counter()
     model = BelongingModel(args.scenario, **kwargs)
+    for key, why in lever_conflicts(model.sc).items():
+        print(f"belonging: warning: {key}: {why}", file=sys.stderr)
     weeks = model.sc.run.weeks
     show = not args.json and sys.stderr.isatty()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import solara
 
-from sim import Scenario, ScenarioError, load_scenario, presets
+from sim import Scenario, ScenarioError, lever_conflicts, load_scenario, presets
 
 from .settings import DEFAULT_CITIZENS, DEFAULT_SCENARIO
 
@@ -101,9 +101,13 @@ def current(base_sc: Scenario, edit_values: dict) -> tuple[Scenario | None, dict
     if over:
         over["name"] = base_sc.name.removesuffix(EDITED_SUFFIX) + EDITED_SUFFIX
     try:
-        return load_scenario(base_sc, over), {}
+        sc = load_scenario(base_sc, over)
     except ScenarioError as exc:
         return None, parse_errors(str(exc))
+    conflicts = lever_conflicts(sc)          # levers that cannot work together: shown, model kept
+    if conflicts:
+        return None, {k: f"this combination cannot work: {why}" for k, why in conflicts.items()}
+    return sc, {}
 
 
 def use_current() -> tuple[Scenario | None, dict[str, str]]:

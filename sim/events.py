@@ -14,6 +14,7 @@ class EventLog:
         self.tracked = np.zeros(n, dtype=bool)
         self.any = False
         self.rows: list[tuple[int, int, str, int, float]] = []
+        self._by_citizen: dict[int, list[tuple[int, int, str, int, float]]] = {}
 
     def track(self, ids) -> None:
         self.tracked[np.asarray(ids, dtype=np.int64)] = True
@@ -29,7 +30,9 @@ class EventLog:
         others = np.full(len(who), -1) if other is None else np.atleast_1d(np.asarray(other))
         values = np.full(len(who), np.nan) if value is None else np.broadcast_to(np.asarray(value, dtype=float), (len(who),))
         for i in np.flatnonzero(sel):
-            self.rows.append((int(week), int(who[i]), kind, int(others[i]), float(values[i])))
+            row = (int(week), int(who[i]), kind, int(others[i]), float(values[i]))
+            self.rows.append(row)
+            self._by_citizen.setdefault(row[1], []).append(row)
 
     def for_citizen(self, cid: int) -> list[tuple[int, int, str, int, float]]:
-        return [r for r in self.rows if r[1] == cid]
+        return list(self._by_citizen.get(int(cid), []))

@@ -101,8 +101,12 @@ class BelongingModel(mesa.Model):
         self.venues = Venues(sc, self.pop, self.rng, venue_rng)
         self.workforce = Workforce(sc, n, worker_rng)
         self.events = EventLog(n)
-        if track is not None:
-            self.events.track(list(track))
+        track = [] if track is None else [int(i) for i in np.asarray(track, dtype=np.int64).ravel()]
+        bad = [i for i in track if not 0 <= i < n]
+        if bad:
+            raise ValueError(f"track: citizen rows {bad[:5]} are out of range; allowed: 0 to {n - 1}")
+        if track:
+            self.events.track(track)
         self.costs = {k: 0.0 for k in costs.LEVERS}
         self.suggestions = (np.empty(0, np.int32), np.empty(0, np.int32))
         self.adj = None
@@ -112,13 +116,13 @@ class BelongingModel(mesa.Model):
 
         self._rows_assigned = 0
         clock = self._time_build("build: venues and workers", clock)
-        Citizen.create_agents(self, n)
+        self._citizens = Citizen.create_agents(self, n).to_list()
         self.workers = [SupportWorker(self, i) for i in range(self.workforce.n)]
 
         self.series = {k: np.full(sc.run.weeks + 1, np.nan) for k in SERIES}
         self.record_history = record_history
         self.history = np.zeros((sc.run.weeks + 1, n), dtype=np.int8) if record_history else None
-        self.tracked_history: dict[int, list[int]] = {int(i): [] for i in (track or [])}
+        self.tracked_history: dict[int, list[int]] = {i: [] for i in track}
         clock = self._time_build("build: Mesa agents", clock)
 
         self.week = -sc.run.burn_in
@@ -206,6 +210,12 @@ class BelongingModel(mesa.Model):
             self.history[w] = pop.ucla
         for cid, traj in self.tracked_history.items():
             traj.append(int(pop.ucla[cid]))
+
+    def citizen(self, row: int) -> Citizen:
+        """The Citizen agent of a row of the state arrays."""
+        agent = self._citizens[row]
+        assert agent.row == row
+        return agent
 
     def outcomes(self) -> dict[str, dict[str, float]]:
         """Each outcome's population value at the start and now."""

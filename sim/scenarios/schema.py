@@ -170,6 +170,30 @@ class Scenario(Section):
     costs: Costs = Field(default_factory=Costs)
 
 
+
+def lever_conflicts(sc: Scenario) -> dict[str, str]:
+    """Combinations of levers that cannot work as meant: {dotted key: why, and what would}.
+
+    They are not errors (a sweep may well pass through them, and the model runs them
+    as stated); the dashboard marks them next to the control and the CLI warns.
+    """
+    out = {}
+    d, s, p = sc.devices, sc.support, sc.platform
+    if d.per_1000 > 0 and d.target == "clients" and (s.workers == 0 or s.targeting == "none"):
+        out["devices.target"] = (
+            f"devices go to supported clients, but no one is supported (support.workers = {s.workers}, "
+            f"support.targeting = {s.targeting!r}): the {d.per_1000} devices per 1,000 stay in the cupboard; "
+            "add workers or give devices to everyone")
+    if s.workers > 0 and s.targeting == "none":
+        out["support.targeting"] = (
+            f"{s.workers} workers per 10,000 are paid for nothing: targeting 'none' takes no one on; "
+            "choose a targeting policy or set support.workers = 0")
+    if p.enabled and p.outreach_effort == 0 and not (s.workers > 0 and s.components.digital_help and s.targeting != "none"):
+        out["platform.outreach_effort"] = (
+            "the platform runs but no one hears of it: outreach_effort is 0 and no worker gives digital help")
+    return out
+
+
 def parameter_table() -> list[dict]:
     """Every scenario parameter as a row: dotted key, default, bounds, description, source."""
     rows = []
