@@ -26,7 +26,7 @@ TITLE = "Explore"
 ORDER = 10
 
 PLATFORM_KINDS = ("joined_platform", "left_platform", "suggested", "wrote", "got_reply", "answered",
-                  "no_reply", "first_meeting", "meeting_went_badly")
+                  "no_reply", "did_not_answer", "first_meeting", "meeting_went_badly")
 SUPPORT_KINDS = ("referred", "declined_support", "taken_on", "got_device", "introduced_by_worker", "moved_on")
 
 

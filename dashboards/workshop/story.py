@@ -37,14 +37,14 @@ SETTLE_WEEKS = 3         # a change of lonely / not lonely is told when it lasts
 # every event kind the model records for a tracked citizen, in the order of the weekly mechanisms
 EVENT_KINDS = (
     "joined_platform", "left_platform", "suggested", "wrote", "got_reply", "answered", "no_reply",
-    "first_meeting", "meeting_went_badly", "left_activity", "joined_activity", "new_tie_activity",
+    "did_not_answer", "first_meeting", "meeting_went_badly", "left_activity", "joined_activity", "new_tie_activity",
     "new_tie_neighbour", "moved_on", "referred", "declined_support", "taken_on", "got_device",
     "introduced_by_worker", "introduced_by_friend", "friendship_lasted", "lost_tie",
 )
 # kinds whose `other` is a citizen
 PERSON_KINDS = frozenset({
-    "suggested", "wrote", "got_reply", "answered", "no_reply", "first_meeting", "meeting_went_badly",
-    "new_tie_activity", "new_tie_neighbour", "introduced_by_worker", "introduced_by_friend",
+    "suggested", "wrote", "got_reply", "answered", "no_reply", "did_not_answer", "first_meeting",
+    "meeting_went_badly", "new_tie_activity", "new_tie_neighbour", "introduced_by_worker", "introduced_by_friend",
     "friendship_lasted", "lost_tie",
 })
 NEW_TIE_KINDS = ("new_tie_activity", "new_tie_neighbour", "introduced_by_friend", "introduced_by_worker",
@@ -281,6 +281,9 @@ class _Teller:
             s.append(f"{self.person(o)}, {self.about(o)}, wrote to {obj} through the platform, and {subj} wrote back.")
             told("answered")
             self.how_met[o] = f"met through the platform in week {week}"
+        for o in by_kind.get("did_not_answer", []):
+            s.append(f"{self.person(o)}, {self.about(o)}, wrote to {obj} through the platform; {subj} did not answer.")
+            told("did_not_answer")
 
         for o in by_kind.get("first_meeting", []):
             s.append(f"{cap} met {self.person(o)} face to face for the first time.")

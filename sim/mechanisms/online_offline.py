@@ -50,8 +50,8 @@ def step(model) -> None:
     hg = helped[~bad]
     np.add.at(pop.fired["bridge"], ga[hg & (pop.support[ga] == 1)], 1)
     np.add.at(pop.fired["bridge"], gb[hg & (pop.support[gb] == 1)], 1)
-    model.events.record(model.week, "first_meeting", ga, gb)
-    model.events.record(model.week, "first_meeting", gb, ga)
+    model.events.record(model.week, "first_meeting", ga, gb, ties.q[good])
+    model.events.record(model.week, "first_meeting", gb, ga, ties.q[good])
     bm = m[bad]
     ba, bb = ties.a[bm], ties.b[bm]
     for who, other in ((ba, bb), (bb, ba)):

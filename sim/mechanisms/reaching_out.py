@@ -46,3 +46,4 @@ def step(model) -> None:
     unanswered = write & ~reply
     reject(model, u[unanswered], 0.05)
     model.events.record(model.week, "no_reply", u[unanswered], v[unanswered])
+    model.events.record(model.week, "did_not_answer", v[unanswered], u[unanswered])

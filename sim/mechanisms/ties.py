@@ -143,8 +143,8 @@ def _dynamics(model) -> None:
     pop.rejection += (np.bincount(ba, hurt, minlength=pop.n) + np.bincount(bb, hurt, minlength=pop.n)).astype(f32)
     model.lost_this_week = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
     if model.events.any:
-        model.events.record(model.week, "lost_tie", ba, bb)
-        model.events.record(model.week, "lost_tie", bb, ba)
+        model.events.record(model.week, "lost_tie", ba, bb, s[broken])     # value: hours of closeness lost
+        model.events.record(model.week, "lost_tie", bb, ba, s[broken])
     np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
     ties.contact[:] = False
     ties.commit(broken)   # drop broken ties and merge this week's new ones in one pass
