@@ -42,7 +42,8 @@ class Workforce:
     def __init__(self, sc, n_citizens, rng):
         s = sc.support
         w = s.workers * n_citizens / 10_000
-        self.n = int(round(w)) if w >= 0.5 or s.workers == 0 else 1
+        # round half up, and at least one worker whenever the lever asks for any
+        self.n = max(1, int(np.floor(w + 0.5))) if s.workers > 0 else 0
         self.skill = np.clip(rng.normal(s.fidelity, 0.1, self.n), 0.05, 1.0).astype(np.float32)
         confident = rng.random(self.n) < 0.529          # Hickey et al. 2023: 52.9% confident
         self.digital_confidence = np.where(s.digital_training, 0.9, np.where(confident, 0.75, 0.35)).astype(np.float32)
