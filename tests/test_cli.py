@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from belonging.cli import main
-from conftest import BELONGING, ROOT, run_cli
+from model_helpers import BELONGING, ROOT, run_cli
 from sim import OUTCOMES, BelongingModel, load_scenario
 
 PRESETS = ("baseline", "platform_only", "platform_with_support", "connecting_people", "digital_inclusion", "remote_only")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import clear_ties, neutral_citizens, small_model
+from model_helpers import clear_ties, neutral_citizens, small_model
 from sim import BelongingModel
 from sim.mechanisms import activities
 from sim.mechanisms.costs import LEVERS

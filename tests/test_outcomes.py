@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import clear_ties, neutral_citizens, small_model
+from model_helpers import clear_ties, neutral_citizens, small_model
 from sim import OUTCOMES
 from sim.mechanisms import outcomes
 from sim.tiestore import KIN, NEIGHBOUR

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import clear_ties, neutral_citizens, refresh_weekly_factors, small_model
+from model_helpers import clear_ties, neutral_citizens, refresh_weekly_factors, small_model
 from sim import BelongingModel
 from sim.mechanisms import matching, onboarding, online_offline, platform_use, reaching_out
 from sim.population import ACTIVE, JOINED, LAPSED, NEVER, ON_CASELOAD, on_platform, shared_interests

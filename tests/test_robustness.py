@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import neutral_citizens, small_model
+from model_helpers import neutral_citizens, small_model
 from sim import OUTCOMES, BelongingModel, load_scenario
 from sim.mechanisms import platform_use
 from sim.population import JOINED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import neutral_citizens, small_model
+from model_helpers import neutral_citizens, small_model
 from sim.mechanisms import support
 from sim.population import MOVED_ON, NOT_SUPPORTED, ON_CASELOAD
 from sim.tiestore import BRIDGE

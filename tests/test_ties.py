@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import clear_ties, neutral_citizens, refresh_weekly_factors, small_model
+from model_helpers import clear_ties, neutral_citizens, refresh_weekly_factors, small_model
 from sim.mechanisms import ties as ties_mech
 from sim.tiestore import INTRODUCED, KIN, NEIGHBOUR
 

@@ -11,8 +11,8 @@ import pytest
 
 from dashboards.workshop.exercises import (CHOICE_LABELS, CHOICES6, EXERCISES, GROUPS, NO_GAIN, PARAMS, PRESET_LABELS,
                                            SOURCES, TARGETS, Cancelled, Lever, Prediction, WorkshopError, exercise,
-                                           interval_facts, run_exercise, run_models)
-from sim import BelongingModel, load_scenario, presets
+                                           run_exercise, run_models)
+from sim import load_scenario, presets
 from sim.scenarios.schema import Scenario
 
 SMALL = {"citizens": 400, "weeks": 10}
