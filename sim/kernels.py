@@ -1,4 +1,4 @@
-"""Compiled loops over ties (numba) for the two hottest weekly steps.
+"""Compiled loops over ties (numba): the two hottest weekly steps, the network snapshot and the weekly merge.
 
 Why: each week every tie is touched by the contact/strength update (ties.py) and by
 the outcome counts (outcomes.py). In numpy that is some forty passes over the tie

@@ -80,7 +80,7 @@ class TieStore:
     def add(self, u, v, s, q, origin, met) -> np.ndarray:
         """Queue new ties (skipping self-pairs, repeats and existing ties); returns the kept-pair mask.
 
-        New ties are merged into the sorted arrays once, by flush(), so that a week
+        New ties are merged into the sorted arrays once, by commit() (or flush()), so that a week
         with several tie-forming mechanisms copies the arrays once, not per mechanism.
         """
         u = np.asarray(u, dtype=np.int32)

@@ -1,6 +1,6 @@
 """Outreach and onboarding: who joins the platform (DESIGN table row 1; M9, M13).
 
-Weekly chance that a citizen who never joined becomes an active user:
+Weekly chance that a citizen who never joined signs up (state "joined" for their first week):
 
     p = join_rate * outreach_effort * literacy_gate * device_gate * (1 - stigma_weight*stigma/2)
         * (0.5 + trust) * (0.5 + need)  +  worker digital help

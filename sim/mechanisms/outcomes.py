@@ -53,17 +53,16 @@ def tie_closeness(model) -> np.ndarray:
 
 
 def refresh_weekly_factors(model) -> None:
-    """Per-citizen factors the mechanisms read all week, from this week's UCLA-3.
-
-    The sums over ties (closeness, LSNS-6 counts, lonely contacts, resources reached)
-    are one compiled pass, sim/kernels.py outcome_counts.
-    """
+    """Per-citizen factors the mechanisms read all week, from this week's UCLA-3:
+    lvl, the loneliness level (UCLA-3 rescaled to 0-1), and wd = 1 - withdrawal * lvl."""
     pop = model.pop
     model.lvl = ((pop.ucla.astype(np.float32) - np.float32(3.0)) * np.float32(1 / 6.0))
     model.wd = np.float32(1.0) - np.float32(model.sc.effects.withdrawal) * model.lvl
 
 
 def step(model) -> None:
+    """The week's outcomes; the sums over ties (closeness, LSNS-6 counts, lonely contacts,
+    resources reached) are one compiled pass, sim/kernels.py outcome_counts."""
     sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
     n = pop.n
     lonely = pop.ucla >= 6

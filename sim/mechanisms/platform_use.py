@@ -1,6 +1,6 @@
 """Platform use and dropout: engagement decays, dropout is front-loaded (M10).
 
-Weekly hazard of an active user lapsing, t weeks after joining:
+Weekly hazard of a user (joined or active) lapsing, t weeks after joining:
 
     h(t) = h_inf + (h_0 - h_inf) * exp(-t / tau)          (h_0 = 0.32, h_inf = 0.03, tau = 2.2)
 
@@ -9,7 +9,7 @@ programme at 4 weeks; with all the factors below, the platform_only preset gives
 32.0% and 45.6% (3 seeds x 5,000 citizens, joiners of weeks 1-40). The hazard is multiplied by the
 skills hazard ratio 0.69 for high digital literacy (Hurmuz et al.), normalised so
 the population average stays at h(t); by 0.7 after a reply in the last four weeks
-(a rewarding contact, assumption); by (1 + rejection) after recent rejections
+(a rewarding contact, assumption); by (1 + min(rejection, 2)) after recent rejections
 (Andersen et al. 2020); and by (1 - 0.6 * effectiveness) for clients getting
 digital help from a worker (Andersen et al. 2020).
 

@@ -94,6 +94,7 @@ def _bernoulli_positions(rng, n: int, p: float) -> np.ndarray:
 def _dynamics(model) -> None:
     sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
     if len(ties) == 0:
+        ties.commit(None)        # nothing to update, but the week's new ties still join
         return
     t = sc.ties
     a, b, s, q = ties.a, ties.b, ties.s, ties.q
@@ -138,7 +139,7 @@ def _dynamics(model) -> None:
         model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
 
     ba, bb = a[broken], b[broken]
-    # a lost tie hurts by its closeness: 0.3 for a close friend, ~0.05 for a faded acquaintance
+    # a lost tie hurts by its closeness: 0.3 for a close friend, under 0.03 for a faded acquaintance
     hurt = 0.3 * np.sqrt(np.minimum(s[broken], 200.0) / 200.0)
     pop.rejection += (np.bincount(ba, hurt, minlength=pop.n) + np.bincount(bb, hurt, minlength=pop.n)).astype(f32)
     model.lost_this_week = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)

@@ -87,7 +87,7 @@ class Platform(Section):
 
 
 class SupportComponents(Section):
-    goal_setting: bool = P(True, "Person-centred goal setting in the first weeks.", "Webber et al. 2015/2016 (seeds 002, 003)")
+    goal_setting: bool = P(True, "Person-centred goal setting: support that starts from the client's own goals works better (x1.2 every week).", "Webber et al. 2015/2016 (seeds 002, 003)")
     digital_help: bool = P(True, "Help to get online and use the platform.", "Andersen et al. 2020 (seed 000)")
     coaching: bool = P(True, "Relational coaching: building confidence in meeting people.", "Webber et al. 2015 (seed 003)")
     accompany: bool = P(True, "Going along to a first meeting or activity.", "Webber et al. 2015 (seed 003): practical support")
@@ -123,7 +123,7 @@ class Devices(Section):
 
 
 class Ties(Section):
-    decay_per_year: float = P(0.15, "Loss of closeness per year without face-to-face contact (friends).", "Roberts & Dunbar 2011, 2015", ge=0, le=0.99)
+    decay_per_year: float = P(0.15, "Loss of closeness per year a friendship fades without contact (weekly contact adds it back).", "Roberts & Dunbar 2011, 2015", ge=0, le=0.99)
     kin_decay_ratio: float = P(0.5, "Kin lose closeness at this fraction of the friends' rate.", "Roberts & Dunbar 2011: kin decay slower", ge=0, le=1)
     weak_decay_per_week: float = P(0.03, "Weekly fading of acquaintances (below casual friend) without contact.", ge=0, le=1)
     hours_per_meeting: float = P(2.5, "Hours added to a tie by one face-to-face meeting.", "Hall 2018: ~50 h casual friend, ~90 h friend, 200 h close friend", gt=0, le=24)
@@ -186,8 +186,8 @@ def lever_conflicts(sc: Scenario) -> dict[str, str]:
             "add workers or give devices to everyone")
     if s.workers > 0 and s.targeting == "none":
         out["support.targeting"] = (
-            f"{s.workers} workers per 10,000 are paid for nothing: targeting 'none' takes no one on; "
-            "choose a targeting policy or set support.workers = 0")
+            f"{s.workers} workers per 10,000 are never deployed: targeting 'none' takes no one on "
+            "(their training, if any, is still paid); choose a targeting policy or set support.workers = 0")
     if p.enabled and p.outreach_effort == 0 and not (s.workers > 0 and s.components.digital_help and s.targeting != "none"):
         out["platform.outreach_effort"] = (
             "the platform runs but no one hears of it: outreach_effort is 0 and no worker gives digital help")
