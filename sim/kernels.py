@@ -126,21 +126,48 @@ def adjacency(a, b, n):
 
 
 @njit(cache=True, nogil=True)
-def merge(old, keep, new, dest_new, out):
-    """out = old[keep] with new[k] placed at out[dest_new[k]] (dest_new ascending)."""
-    k = 0
-    o = 0
-    m = new.shape[0]
-    for i in range(old.shape[0]):
+def merge_plan(keep, dest_new):
+    """Runs of kept old rows to copy as blocks: (src start, dst start, length).
+
+    The week's merge drops ~1% of the ties and inserts ~1%: planning the contiguous
+    runs once turns each field's merge into a few thousand block copies.
+    """
+    n_old = keep.shape[0]
+    m = dest_new.shape[0]
+    src = np.empty(n_old + m + 1, dtype=np.int64)
+    dst = np.empty(n_old + m + 1, dtype=np.int64)
+    length = np.empty(n_old + m + 1, dtype=np.int64)
+    runs = 0
+    o = 0            # next output position
+    k = 0            # next new row to place
+    i = 0
+    while i < n_old:
         if not keep[i]:
+            i += 1
             continue
-        while k < m and dest_new[k] == o:
-            out[o] = new[k]
+        while k < m and dest_new[k] == o:   # new rows go here first
             o += 1
             k += 1
-        out[o] = old[i]
-        o += 1
-    while k < m:
-        out[o] = new[k]
-        o += 1
-        k += 1
+        start = i
+        out_start = o
+        # extend the run while rows are kept and no new row is due
+        while i < n_old and keep[i] and not (k < m and dest_new[k] == o):
+            i += 1
+            o += 1
+        src[runs] = start
+        dst[runs] = out_start
+        length[runs] = i - start
+        runs += 1
+    return src[:runs], dst[:runs], length[:runs]
+
+
+@njit(cache=True, nogil=True)
+def apply_merge(old, new, dest_new, src, dst, length, out):
+    """out = the kept old rows (by the planned runs) with new[k] at out[dest_new[k]]."""
+    for r in range(src.shape[0]):
+        s0 = src[r]
+        d0 = dst[r]
+        for j in range(length[r]):
+            out[d0 + j] = old[s0 + j]
+    for k in range(new.shape[0]):
+        out[dest_new[k]] = new[k]

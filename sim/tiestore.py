@@ -158,13 +158,14 @@ class TieStore:
         kept_keys = self.key[keep]
         dest_new = np.searchsorted(kept_keys, new["key"][order]) + np.arange(m)
         total = len(kept_keys) + m
+        src, dst, length = kernels.merge_plan(keep, dest_new)
         for name, dt in [("key", np.int64), *FIELDS.items()]:
             out = np.empty(total, dtype=dt)
             # merge moves bytes: view each field as the unsigned int of its width, so the
             # compiled merge has four specialisations to load, not one per dtype
             raw = _RAW[np.dtype(dt).itemsize]
-            kernels.merge(getattr(self, name).view(raw), keep,
-                          np.ascontiguousarray(new[name][order], dtype=dt).view(raw), dest_new, out.view(raw))
+            kernels.apply_merge(getattr(self, name).view(raw), np.ascontiguousarray(new[name][order], dtype=dt).view(raw),
+                                dest_new, src, dst, length, out.view(raw))
             setattr(self, name, out)
         return m
 
