@@ -160,6 +160,9 @@ class TieStore:
         total = len(kept_keys) + m
         src, dst, length = kernels.merge_plan(keep, dest_new)
         for name, dt in [("key", np.int64), *FIELDS.items()]:
+            if name == "contact" and not (self.contact.any() or new["contact"].any()):
+                self.contact = np.zeros(total, dtype=bool)     # the weekly commit: all contact flags reset
+                continue
             out = np.empty(total, dtype=dt)
             # merge moves bytes: view each field as the unsigned int of its width, so the
             # compiled merge has four specialisations to load, not one per dtype
