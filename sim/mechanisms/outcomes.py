@@ -43,15 +43,6 @@ def lsns_score(count: np.ndarray) -> np.ndarray:
     return LSNS_BINS[np.minimum(count, 9)]
 
 
-def tie_closeness(model) -> np.ndarray:
-    ties = model.ties
-    w = np.minimum(ties.s, np.float32(200.0))
-    w *= np.float32(1 / 200.0)
-    np.sqrt(w, out=w)
-    w *= np.where(ties.met, np.float32(1.0), np.float32(model.sc.effects.online_tie_weight))
-    return w
-
-
 def refresh_weekly_factors(model) -> None:
     """Per-citizen factors the mechanisms read all week, from this week's UCLA-3:
     lvl, the loneliness level (UCLA-3 rescaled to 0-1), and wd = 1 - withdrawal * lvl."""
