@@ -136,3 +136,14 @@ def test_an_uploaded_scenario_replaces_the_edited_one_and_bad_files_say_why():
     assert state.base.value == sc, "a rejected file leaves the scenario as it was"
     state.load_preset("baseline")
     assert state.base.value.name == "baseline" and state.base.value.run.citizens == 1000
+
+
+def test_levers_that_cannot_work_together_are_marked_on_their_control():
+    from dashboards.state import current
+
+    base = load_scenario("baseline")
+    sc, errors = current(base, {"devices.per_1000": 20.0})
+    assert sc is None and list(errors) == ["devices.target"]
+    assert "cannot work" in errors["devices.target"] and "support.workers" in errors["devices.target"]
+    sc, errors = current(base, {"devices.per_1000": 20.0, "devices.target": "everyone"})
+    assert sc is not None and errors == {}
