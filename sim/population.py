@@ -152,7 +152,7 @@ def match_quality(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     Complementary needs: a similar wish for closeness, and at least one of the two
     confident enough to carry the first meetings. Weights are an assumption.
     """
-    interest = shared_interests(pop.interests[a], pop.interests[b])
-    prox = proximity(pop, a, b)
-    comp = (1 - np.abs(pop.need[a] - pop.need[b])) * np.maximum(pop.confidence[a], pop.confidence[b])
-    return (0.45 * interest + 0.25 * prox + 0.30 * comp).astype(np.float32)
+    from . import kernels
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    b = np.ascontiguousarray(b, dtype=np.int64)
+    return kernels.match_quality(a, b, pop.interests, pop.nbhd, pop.nb_x, pop.nb_y, pop.need, pop.confidence)
