@@ -65,7 +65,6 @@ def step(model) -> None:
     wanted = 1.0 + 6.0 * pop.need
     gap = np.clip((wanted - actual) / wanted, -1.0, 1.0)
     model.unmet_need = np.maximum(gap, 0.0).astype(np.float32)
-    seen_f, help_f, conf_f, seen_k, help_k, conf_k = (counts[:, k] for k in range(6))
 
     # spread along ties (M6): share of lonely strong contacts, kin counting half
     lonely_friends = np.where(strong_w > 0, lonely_w / np.maximum(strong_w, 1e-9), 0.1)
@@ -81,9 +80,9 @@ def step(model) -> None:
     pop.belonging[:] = 12.0 + 72.0 * b
     pop.wellbeing[:] = np.clip(pop.wellbeing_base + 5.0 * (b - 0.6) - 1.3 * (pop.ucla - 4.5), 7.0, 35.0)
 
-    pop.lsns[:] = (lsns_score(seen_f) + lsns_score(help_f) + lsns_score(conf_f)
-                   + lsns_score(seen_k) + lsns_score(help_k) + lsns_score(conf_k))
-    pop.network_size[:] = seen_f + seen_k
+    # LSNS-6: friends seen, help, confide; kin seen, help, confide (counts columns 0-5)
+    pop.lsns[:] = lsns_score(counts[:, :6]).sum(axis=1)
+    pop.network_size[:] = counts[:, 0] + counts[:, 3]
 
     # social capital: distinct resources held by contacts with s >= 50 h
     pop.social_capital[:] = np.bitwise_count(reach)
