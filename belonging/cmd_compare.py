@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .common import format_table
+from .common import executor_from_args, format_table
 
 SHARES = ("lonely_share", "isolated_share")
 
@@ -42,7 +42,7 @@ def add_parser(sub):
 
 def run(args) -> int:
     from sim import OUTCOMES
-    from experiments import compare, make_executor
+    from experiments import compare
     from experiments.progress import ProgressBar
 
     outcomes = [o.strip() for o in args.outcomes.split(",") if o.strip()]
@@ -58,10 +58,8 @@ def run(args) -> int:
         print(f"belonging compare: --replicates {args.replicates}: must be at least 1 (2 or more for intervals)",
               file=sys.stderr)
         return 2
-    try:
-        executor = make_executor(args.workers, scheduler=args.scheduler)
-    except (ValueError, ConnectionError) as exc:
-        print(f"belonging compare: {exc}", file=sys.stderr)
+    executor = executor_from_args(args, "compare")
+    if executor is None:
         return 2
     bar = ProgressBar("runs")
     t0 = time.perf_counter()

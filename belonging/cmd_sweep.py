@@ -6,7 +6,7 @@ import math
 import sys
 import time
 
-from .common import format_table
+from .common import executor_from_args, format_table
 
 
 def add_parser(sub):
@@ -36,8 +36,8 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from experiments import SpecError, SweepBusy, SweepError, load_spec, make_executor, run_sweep
-    from experiments.progress import ProgressBar, fmt_seconds
+    from experiments import SpecError, SweepBusy, SweepError, load_spec, run_sweep
+    from experiments.progress import ProgressBar
     from experiments.sweep import default_folder, plan
 
     if args.retry_failed and not args.resume:
@@ -60,10 +60,8 @@ def run(args) -> int:
     if args.dry_run:
         print(format_table(["parameter", "values"], [list(x) for x in info["parameters"]]))
         return 0
-    try:
-        executor = make_executor(args.workers, scheduler=args.scheduler)
-    except (ValueError, ConnectionError) as exc:
-        print(f"belonging sweep: {exc}", file=sys.stderr)
+    executor = executor_from_args(args, "sweep")
+    if executor is None:
         return 2
 
     bar = ProgressBar("runs")
