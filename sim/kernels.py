@@ -204,3 +204,53 @@ def match_quality(a, b, interests, nbhd, nb_x, nb_y, need, confidence):
         comp = (np.float32(1.0) - abs(need[i] - need[j])) * (ci if ci > cj else cj)
         out[e] = np.float32(0.45) * jac + np.float32(0.25) * prox + np.float32(0.30) * comp
     return out
+
+
+@njit(cache=True, nogil=True)
+def score_outcomes(actual, counts, lonely_w, strong_w, reach, activity, need, trait, shock, noise, rejection,
+                   wellbeing_base, spread, centre, slope, lsns_bins, lonely_latent, ucla, belonging, wellbeing,
+                   lsns, network_size, social_capital):
+    """Per citizen, the formulas of sim/mechanisms/outcomes.py in one pass (writes the outcome columns).
+
+    Each line keeps numpy's dtypes and order of operations (float32 where the numpy code
+    worked in float32), so the numbers are bit-identical to the column-wise version.
+    Returns unmet need (float32); shock is updated in place. LSNS-6 scores each of the
+    six counts by lsns_bins (0..9+ people).
+    """
+    n = actual.shape[0]
+    unmet = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        member = np.float32(1.0) if activity[i] >= 0 else np.float32(0.0)
+        act = actual[i] + np.float64(np.float32(0.5) * member)
+        wanted = np.float32(np.float32(1.0) + np.float32(np.float32(6.0) * need[i]))
+        gap = (np.float64(wanted) - act) / np.float64(wanted)
+        gap = min(max(gap, -1.0), 1.0)
+        unmet[i] = np.float32(gap if gap > 0.0 else 0.0)
+        lf = lonely_w[i] / max(strong_w[i], 1e-9) if strong_w[i] > 0 else 0.1
+        sh = np.float32(shock[i] * np.float32(0.9))
+        sh = np.float32(sh + np.float32(np.float32(0.05) * noise[i]))
+        shock[i] = sh
+        rej = rejection[i]
+        lam = (0.6 * gap + np.float64(trait[i]) + np.float64(sh) + spread * (lf - 0.1)
+               + np.float64(np.float32(0.15) * min(rej, np.float32(2.0))))
+        lonely_latent[i] = np.float32(lam)
+        u = min(max(np.rint(centre + slope * lam), 3.0), 9.0)
+        ucla[i] = np.int8(u)
+        b = 0.7 * act / np.float64(wanted) + np.float64(np.float32(0.1) * member) - np.float64(np.float32(0.15) * rej)
+        b = min(max(b, 0.0), 1.0)
+        belonging[i] = np.float32(12.0 + 72.0 * b)
+        w = np.float64(wellbeing_base[i]) + 5.0 * (b - 0.6) - 1.3 * (np.float64(ucla[i]) - 4.5)
+        wellbeing[i] = np.float32(min(max(w, 7.0), 35.0))
+        score = 0
+        for c in range(6):
+            k = counts[i, c]
+            score += lsns_bins[k if k < 9 else 9]
+        lsns[i] = score
+        network_size[i] = counts[i, 0] + counts[i, 3]
+        r = reach[i]
+        bits = 0
+        while r:
+            r &= r - 1
+            bits += 1
+        social_capital[i] = bits
+    return unmet

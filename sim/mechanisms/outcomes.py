@@ -52,41 +52,23 @@ def refresh_weekly_factors(model) -> None:
 
 
 def step(model) -> None:
-    """The week's outcomes; the sums over ties (closeness, LSNS-6 counts, lonely contacts,
-    resources reached) are one compiled pass, sim/kernels.py outcome_counts."""
+    """The week's outcomes in two compiled passes (sim/kernels.py): outcome_counts sums over
+    ties (closeness, LSNS-6 counts, lonely contacts, resources reached), score_outcomes
+    turns those sums into each citizen's scores."""
     sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
     n = pop.n
     lonely = pop.ucla >= 6
     actual, counts, lonely_w, strong_w, reach = kernels.outcome_counts(
         ties.a, ties.b, ties.s, ties.met, ties.kin, lonely, pop.resources,
         np.float32(sc.effects.online_tie_weight), n)
-    member = (pop.activity >= 0).astype(np.float32)
-    actual += 0.5 * member
-    wanted = 1.0 + 6.0 * pop.need
-    gap = np.clip((wanted - actual) / wanted, -1.0, 1.0)
-    model.unmet_need = np.maximum(gap, 0.0).astype(np.float32)
-
-    # spread along ties (M6): share of lonely strong contacts, kin counting half
-    lonely_friends = np.where(strong_w > 0, lonely_w / np.maximum(strong_w, 1e-9), 0.1)
-
-    pop.shock *= np.float32(0.9)
-    pop.shock += np.float32(0.05) * rng.standard_normal(n, dtype=np.float32)
-    lam = (0.6 * gap + pop.lonely_trait + pop.shock + sc.effects.spread * (lonely_friends - 0.1)
-           + 0.15 * np.minimum(pop.rejection, 2.0))
-    pop.lonely_latent[:] = lam
-    pop.ucla[:] = np.clip(np.rint(UCLA_CENTRE + UCLA_SLOPE * lam), 3, 9)
-
-    b = np.clip(0.7 * actual / wanted + 0.1 * member - 0.15 * pop.rejection, 0.0, 1.0)
-    pop.belonging[:] = 12.0 + 72.0 * b
-    pop.wellbeing[:] = np.clip(pop.wellbeing_base + 5.0 * (b - 0.6) - 1.3 * (pop.ucla - 4.5), 7.0, 35.0)
-
-    # LSNS-6: friends seen, help, confide; kin seen, help, confide (counts columns 0-5)
-    pop.lsns[:] = lsns_score(counts[:, :6]).sum(axis=1)
-    pop.network_size[:] = counts[:, 0] + counts[:, 3]
-
-    # social capital: distinct resources held by contacts with s >= 50 h
-    pop.social_capital[:] = np.bitwise_count(reach)
-
+    # the shock's innovation, drawn here so that the stream is model.rng's
+    noise = rng.standard_normal(n, dtype=np.float32)
+    # loneliness, belonging, wellbeing, LSNS-6, network size and social capital per citizen
+    # (the formulas of the module docstring, one compiled pass)
+    model.unmet_need = kernels.score_outcomes(
+        actual, counts, lonely_w, strong_w, reach, pop.activity, pop.need, pop.lonely_trait, pop.shock, noise,
+        pop.rejection, pop.wellbeing_base, float(sc.effects.spread), UCLA_CENTRE, UCLA_SLOPE, LSNS_BINS,
+        pop.lonely_latent, pop.ucla, pop.belonging, pop.wellbeing, pop.lsns, pop.network_size, pop.social_capital)
     pop.rejection *= np.float32(0.85)
     pop.confidence += np.float32(0.02) * (pop.base_confidence - pop.confidence)
     refresh_weekly_factors(model)
