@@ -115,15 +115,14 @@ class BelongingModel(mesa.Model):
         self.intervening = False
 
         self._rows_assigned = 0
+        self._citizens: list[Citizen] | None = None      # Mesa agents: built on first use (_ensure_agents)
+        self._workers: list[SupportWorker] = []
         clock = self._time_build("build: venues and workers", clock)
-        self._citizens = Citizen.create_agents(self, n).to_list()
-        self.workers = [SupportWorker(self, i) for i in range(self.workforce.n)]
 
         self.series = {k: np.full(sc.run.weeks + 1, np.nan) for k in SERIES}
         self.record_history = record_history
         self.history = np.zeros((sc.run.weeks + 1, n), dtype=np.int8) if record_history else None
         self.tracked_history: dict[int, list[int]] = {i: [] for i in track}
-        clock = self._time_build("build: Mesa agents", clock)
 
         self.week = -sc.run.burn_in
         self.zeros_f32 = np.zeros(n, dtype=np.float32)
@@ -211,8 +210,47 @@ class BelongingModel(mesa.Model):
         for cid, traj in self.tracked_history.items():
             traj.append(int(pop.ucla[cid]))
 
+    # -- the Mesa face -----------------------------------------------------
+    def _ensure_agents(self) -> None:
+        """Create the Citizen and SupportWorker agents, once, the first time anyone asks for them.
+
+        Why lazily: the mechanisms never touch agents (they work on the arrays), and
+        creating one Python object per citizen through Mesa costs about 5 s per million
+        citizens, which sweeps and benchmarks would pay for nothing. Anything that looks
+        (model.agents, agents_by_type, DataCollector agent reporters, SolaraViz,
+        model.citizen(row), model.workers) gets them built through Mesa's own API, in
+        row order, so unique_id = row + 1 for citizens, then the workers.
+        """
+        if self._citizens is not None:
+            return
+        self._citizens = [Citizen(self) for _ in range(self.pop.n)]
+        self._workers = [SupportWorker(self, i) for i in range(self.workforce.n)]
+
+    @property
+    def agents(self):
+        """All agents (Mesa's AgentSet); see _ensure_agents."""
+        self._ensure_agents()
+        return self._all_agents
+
+    @property
+    def agents_by_type(self):
+        self._ensure_agents()
+        return self._agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._ensure_agents()
+        return list(self._agents_by_type.keys())
+
+    @property
+    def workers(self) -> list[SupportWorker]:
+        """The SupportWorker agents, in row order of model.workforce."""
+        self._ensure_agents()
+        return self._workers
+
     def citizen(self, row: int) -> Citizen:
         """The Citizen agent of a row of the state arrays."""
+        self._ensure_agents()
         agent = self._citizens[row]
         assert agent.row == row
         return agent

@@ -29,8 +29,6 @@ FIELDS = {
 }
 
 
-_RAW = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
 
 def _found(sorted_keys: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Which of k are in sorted_keys (binary search)."""
@@ -140,7 +138,7 @@ class TieStore:
 
     def commit(self, drop: np.ndarray | None) -> int:
         """Remove the ties where drop is True (or marked by drop_later) and merge the queued
-        ones, in one pass per field."""
+        ones, in one compiled pass over the store (kernels.merge_ties)."""
         if self._doomed:
             drop = np.zeros(len(self.key), dtype=bool) if drop is None else drop.copy()
             drop[np.concatenate(self._doomed)] = True
@@ -148,29 +146,17 @@ class TieStore:
         if not self._pending and (drop is None or not drop.any()):
             return 0
         keep = np.ones(len(self.key), dtype=bool) if drop is None else ~drop
+        names = ["key", *FIELDS]
         if self._pending:
-            new = {name: np.concatenate([p[name] for p in self._pending]) for name in ["key", *FIELDS]}
+            new = [np.concatenate([p[name] for p in self._pending]) for name in names]
         else:
-            new = {name: np.empty(0, dtype=dt) for name, dt in [("key", np.int64), *FIELDS.items()]}
+            new = [np.empty(0, dtype=dt) for dt in [np.int64, *FIELDS.values()]]
         self._pending = []
-        order = np.argsort(new["key"], kind="stable")
-        m = len(order)
-        kept_keys = self.key[keep]
-        dest_new = np.searchsorted(kept_keys, new["key"][order]) + np.arange(m)
-        total = len(kept_keys) + m
-        src, dst, length = kernels.merge_plan(keep, dest_new)
-        for name, dt in [("key", np.int64), *FIELDS.items()]:
-            if name == "contact" and not (self.contact.any() or new["contact"].any()):
-                self.contact = np.zeros(total, dtype=bool)     # the weekly commit: all contact flags reset
-                continue
-            out = np.empty(total, dtype=dt)
-            # merge moves bytes: view each field as the unsigned int of its width, so the
-            # compiled merge has four specialisations to load, not one per dtype
-            raw = _RAW[np.dtype(dt).itemsize]
-            kernels.apply_merge(getattr(self, name).view(raw), np.ascontiguousarray(new[name][order], dtype=dt).view(raw),
-                                dest_new, src, dst, length, out.view(raw))
-            setattr(self, name, out)
-        return m
+        order = np.argsort(new[0], kind="stable")
+        merged = kernels.merge_ties(keep, order, *[getattr(self, name) for name in names], *new)
+        for name, column in zip(names, merged):
+            setattr(self, name, column)
+        return len(order)
 
     # per-citizen aggregates ------------------------------------------------
     def node_sum(self, weights: np.ndarray | None = None, mask: np.ndarray | None = None) -> np.ndarray:

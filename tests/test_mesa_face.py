@@ -29,6 +29,22 @@ def test_one_citizen_agent_per_row_plus_workers(model):
     assert len({a.unique_id for a in model.agents}) == N + 3
 
 
+def test_agents_are_built_on_first_use_in_row_order():
+    """A run that never looks at agents creates none (sweeps do not pay for them); the first
+    look builds all of them, through Mesa, reading the state as it is then."""
+    m = BelongingModel("platform_with_support", citizens=300, weeks=3, seed=2).run()
+    assert len(m._all_agents) == 0
+    assert len(m.agents) == 300 + m.workforce.n
+    assert [m.citizen(r).unique_id for r in (0, 1, 299)] == [1, 2, 300]
+    assert all(m.citizen(r).row == r for r in range(0, 300, 7))
+    assert m.citizen(5).loneliness == int(m.pop.ucla[5])
+    assert len(m.agents) == 300 + m.workforce.n          # asked again: not built twice
+    m2 = BelongingModel("platform_with_support", citizens=300, weeks=3, seed=2)
+    assert SupportWorker in m2.agent_types and len(m2.agents_by_type[Citizen]) == 300
+    m2.run()
+    assert np.array_equal(m2.series["lonely_share"], m.series["lonely_share"])   # looking changes nothing
+
+
 def test_citizen_attributes_read_their_row(model):
     pop = model.pop
     for c in model.agents_by_type[Citizen].to_list()[::37]:
