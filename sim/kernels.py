@@ -269,3 +269,61 @@ def merge_ties(keep, order, key, a, b, s, q, origin, age, met, contact, kin, rd,
             ord_[o] = nrd[r]
             k += 1
     return okey, oa, ob, os_, oq, oorigin, oage, omet, ocontact, okin, ord_
+
+
+@njit(cache=True, nogil=True)
+def new_pairs(u, v, n, existing, pending):
+    """Which candidate pairs can become new ties: not a self-pair, not tied already
+    (existing: sorted keys of the store), not queued this week (pending: sorted keys),
+    and the first occurrence of a pair in this batch. Returns (key, lo, hi, keep).
+
+    One pass instead of a dozen numpy calls: tie-forming mechanisms call it several
+    times a week, mostly on small batches.
+    """
+    m = u.shape[0]
+    key = np.empty(m, dtype=np.int64)
+    lo = np.empty(m, dtype=np.int32)
+    hi = np.empty(m, dtype=np.int32)
+    keep = np.empty(m, dtype=np.bool_)
+    n_ex = existing.shape[0]
+    n_pe = pending.shape[0]
+    for e in range(m):
+        x = u[e]
+        y = v[e]
+        l = x if x < y else y
+        h = y if x < y else x
+        k = np.int64(l) * n + np.int64(h)
+        lo[e] = l
+        hi[e] = h
+        key[e] = k
+        ok = x != y
+        if ok and n_ex:
+            p = np.searchsorted(existing, k)
+            ok = not (p < n_ex and existing[p] == k)
+        if ok and n_pe:
+            p = np.searchsorted(pending, k)
+            ok = not (p < n_pe and pending[p] == k)
+        keep[e] = ok
+    order = np.argsort(key, kind="mergesort")      # stable: the first occurrence comes first
+    for t in range(1, m):
+        if key[order[t]] == key[order[t - 1]]:
+            keep[order[t]] = False
+    return key, lo, hi, keep
+
+
+@njit(cache=True, nogil=True)
+def tie_rows(u, v, n, keys):
+    """Row of each pair's tie in the store (keys sorted), -1 where the pair is not tied."""
+    m = u.shape[0]
+    out = np.full(m, -1, dtype=np.int64)
+    n_keys = keys.shape[0]
+    if n_keys == 0:
+        return out
+    for e in range(m):
+        x = np.int64(u[e])
+        y = np.int64(v[e])
+        k = x * n + y if x < y else y * n + x
+        p = np.searchsorted(keys, k)
+        if p < n_keys and keys[p] == k:
+            out[e] = p
+    return out

@@ -30,18 +30,10 @@ FIELDS = {
 
 
 
-def _found(sorted_keys: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Which of k are in sorted_keys (binary search)."""
-    if len(sorted_keys) == 0:
-        return np.zeros(len(k), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_keys, k), len(sorted_keys) - 1)
-    return sorted_keys[pos] == k
-
-
-def _column(value, dtype, keep: np.ndarray, n_new: int) -> np.ndarray:
+def _column(value, dtype, keep: np.ndarray) -> np.ndarray:
     """A per-pair value (array) or one value for all, for the kept pairs."""
     if np.ndim(value) == 0:
-        return np.full(n_new, value, dtype=dtype)
+        return np.full(np.count_nonzero(keep), value, dtype=dtype)
     return np.asarray(value, dtype=dtype)[keep]
 
 
@@ -52,7 +44,8 @@ class TieStore:
         for name, dt in FIELDS.items():
             setattr(self, name, np.empty(0, dtype=dt))
         self.key = np.empty(0, dtype=np.int64)
-        self._pending: list[dict] = []
+        self._pending: list[dict] = []                      # queued new ties (key, a, b, s, q, origin, met)
+        self._pending_keys = np.empty(0, dtype=np.int64)    # their keys, sorted
         self._doomed: list[np.ndarray] = []
 
     def __len__(self) -> int:
@@ -65,15 +58,11 @@ class TieStore:
 
     def exists(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Boolean per pair: already tied?"""
-        return _found(self.key, self.keys_of(u, v))
+        return self.index_of(u, v) >= 0
 
     def index_of(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Row of each pair's tie, -1 where untied."""
-        k = self.keys_of(u, v)
-        if len(self.key) == 0:
-            return np.full(len(k), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self.key, k), len(self.key) - 1)
-        return np.where(self.key[pos] == k, pos, -1)
+        """Row of each pair's tie, -1 where untied (a binary search per pair)."""
+        return kernels.tie_rows(np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), self.n, self.key)
 
     def add(self, u, v, s, q, origin, met) -> np.ndarray:
         """Queue new ties (skipping self-pairs, repeats and existing ties); returns the kept-pair mask.
@@ -83,34 +72,19 @@ class TieStore:
         """
         u = np.asarray(u, dtype=np.int32)
         v = np.asarray(v, dtype=np.int32)
-        m = len(u)
-        if m == 0:
+        if len(u) == 0:
             return np.zeros(0, dtype=bool)
-        k = self.keys_of(u, v)
-        keep = (u != v) & ~_found(self.key, k)
-        order = np.argsort(k, kind="stable")            # first occurrence of each pair only
-        ks = k[order]
-        first = np.ones(m, dtype=bool)
-        first[1:] = ks[1:] != ks[:-1]
-        keep[order[~first]] = False
-        if self._pending:
-            keep &= ~_found(np.sort(np.concatenate([p["key"] for p in self._pending])), k)
+        k, lo, hi, keep = kernels.new_pairs(u, v, self.n, self.key, self._pending_keys)
         if not keep.any():
             return keep
-        lo = np.minimum(u, v)[keep]
-        hi = np.maximum(u, v)[keep]
-        n_new = int(keep.sum())
         self._pending.append({
-            "key": k[keep], "a": lo, "b": hi,
-            "s": _column(s, np.float32, keep, n_new),
-            "q": _column(q, np.float32, keep, n_new),
-            "origin": _column(origin, np.int8, keep, n_new),
-            "age": np.zeros(n_new, dtype=np.int16),
-            "met": _column(met, bool, keep, n_new),
-            "contact": np.zeros(n_new, dtype=bool),
-            "kin": _column(origin, np.int8, keep, n_new) == KIN,
-            "rd": self.node_flag[lo] | self.node_flag[hi],
+            "key": k[keep], "a": lo[keep], "b": hi[keep],
+            "s": _column(s, np.float32, keep),
+            "q": _column(q, np.float32, keep),
+            "origin": _column(origin, np.int8, keep),
+            "met": _column(met, bool, keep),
         })
+        self._pending_keys = np.sort(np.concatenate([self._pending_keys, k[keep]]))
         return keep
 
     def flush(self) -> int:
@@ -147,16 +121,30 @@ class TieStore:
             return 0
         keep = np.ones(len(self.key), dtype=bool) if drop is None else ~drop
         names = ["key", *FIELDS]
-        if self._pending:
-            new = [np.concatenate([p[name] for p in self._pending]) for name in names]
-        else:
-            new = [np.empty(0, dtype=dt) for dt in [np.int64, *FIELDS.values()]]
-        self._pending = []
+        new = self._take_pending()
+        new = [new[name] for name in names]
         order = np.argsort(new[0], kind="stable")
         merged = kernels.merge_ties(keep, order, *[getattr(self, name) for name in names], *new)
         for name, column in zip(names, merged):
             setattr(self, name, column)
         return len(order)
+
+    def _take_pending(self) -> dict[str, np.ndarray]:
+        """The queued ties as columns of every field (and forget them): new ties start at
+        age 0 without contact; kin and rd follow from origin and the ends' flags."""
+        if self._pending:
+            new = {name: np.concatenate([p[name] for p in self._pending]) for name in self._pending[0]}
+        else:
+            new = {name: np.empty(0, dtype=FIELDS.get(name, np.int64))
+                   for name in ("key", "a", "b", "s", "q", "origin", "met")}
+        self._pending = []
+        self._pending_keys = np.empty(0, dtype=np.int64)
+        m = len(new["key"])
+        new["age"] = np.zeros(m, dtype=np.int16)
+        new["contact"] = np.zeros(m, dtype=bool)
+        new["kin"] = new["origin"] == KIN
+        new["rd"] = self.node_flag[new["a"]] | self.node_flag[new["b"]]
+        return new
 
     # per-citizen aggregates ------------------------------------------------
     def node_sum(self, weights: np.ndarray | None = None, mask: np.ndarray | None = None) -> np.ndarray:
