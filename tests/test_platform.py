@@ -8,6 +8,7 @@ import pytest
 from model_helpers import clear_ties, neutral_citizens, refresh_weekly_factors, small_model
 from sim import BelongingModel
 from sim.mechanisms import matching, onboarding, online_offline, platform_use, reaching_out
+from sim.mechanisms import ties as ties_mech
 from sim.population import ACTIVE, JOINED, LAPSED, NEVER, ON_CASELOAD, on_platform, shared_interests
 from sim.tiestore import NEIGHBOUR, ONLINE
 
@@ -341,6 +342,25 @@ def test_relational_difficulties_halve_online_to_offline_conversion():
     assert (m.pop.rejection[a[gone]] > rej0[a[gone]]).all() and (m.pop.rejection[b[gone]] > rej0[b[gone]]).all()
     assert len(before) - len(t) == gone.sum()
     assert (t.age[t.met] == 0).all() and t.contact[t.met].all()
+
+
+def test_a_first_meeting_that_went_badly_is_felt_once_not_again_as_a_lost_tie():
+    """The bad meeting is a rejection (0.4, softened by moderation) in online_offline; the tie then
+    leaves at the week's commit in ties, without a second hurt or a lost_tie event."""
+    m, a, b = online_pairs_model(4000, **{"effects.online_conversion": 1.0, "platform.moderation": 0.0,
+                                          "ties.early_break": 0.0})
+    m.events.track(np.concatenate([a, b]))
+    rej0 = m.pop.rejection.copy()
+    online_offline.step(m)
+    ties_mech._dynamics(m)
+    bad = [(e[1], e[3]) for e in m.events.rows if e[2] == "meeting_went_badly"]
+    assert len(bad) > 50
+    who, other = np.array([w for w, _ in bad]), np.array([o for _, o in bad])
+    assert np.allclose(m.pop.rejection[who] - rej0[who], 0.4, atol=1e-6)     # each has only this one tie
+    lost = {(e[1], e[3]) for e in m.events.rows if e[2] == "lost_tie"}      # other ties may break by chance
+    assert not lost & set(bad)
+    assert (m.lost_this_week[who] == 0).all()
+    assert not m.ties.exists(who, other).any()
 
 
 def test_going_along_raises_conversion_and_counts_as_a_worker_bridge():

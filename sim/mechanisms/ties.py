@@ -34,7 +34,9 @@ with chance early_break (1 - q) (1 + fragility * relational difficulties)
 (withdrawal, M7), a tenth of that for kin (families rarely end). These rare breaks are drawn by
 thinning (a Bernoulli(p_max) candidate process, each kept with p / p_max), which has
 the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 sqrt(min(s, 200) / 200) to both ends' felt rejection (losing a
-close friend hurts, a faded acquaintance hardly).
+close friend hurts, a faded acquaintance hardly). A tie that ended this week at a first
+meeting that went badly leaves the network here too, but is not counted again as a lost
+tie: online_offline already made it a rejection.
 An online tie that met face to face and survives its trial is a "relational match".
 """
 
@@ -113,7 +115,6 @@ def _dynamics(model) -> None:
                                  f32(t.weak_decay_per_week), f32(400.0))
 
     broken = s < f32(2.0)
-    broken[ties.take_doomed()] = True     # ties that ended earlier this week (a bad first meeting)
     # trial breaks: few ties, exact draws
     trial = np.flatnonzero(on_trial)
     if len(trial):
@@ -138,6 +139,10 @@ def _dynamics(model) -> None:
         model.events.record(model.week, "friendship_lasted", a[survived], b[survived])
         model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
 
+    # ties that ended earlier this week at a first meeting that went badly leave now too; that
+    # loss was already felt as a rejection (online_offline), so it is not counted again here
+    ended = ties.take_doomed()
+    broken[ended] = False
     ba, bb = a[broken], b[broken]
     # a lost tie hurts by its closeness: 0.3 for a close friend, under 0.03 for a faded acquaintance
     hurt = 0.3 * np.sqrt(np.minimum(s[broken], 200.0) / 200.0)
@@ -148,7 +153,8 @@ def _dynamics(model) -> None:
         model.events.record(model.week, "lost_tie", bb, ba, s[broken])
     np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
     ties.contact[:] = False
-    ties.commit(broken)   # drop broken ties and merge this week's new ones in one pass
+    broken[ended] = True
+    ties.commit(broken)   # drop broken and ended ties and merge this week's new ones in one pass
 
 
 def step(model) -> None:
