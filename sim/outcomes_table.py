@@ -30,7 +30,23 @@ def citizen_outcomes(pop) -> dict[str, np.ndarray]:
 
 
 def population_means(pop) -> dict[str, float]:
-    return {k: float(v.mean()) for k, v in citizen_outcomes(pop).items()}
+    """The mean of each of citizen_outcomes, recorded every week: integer scores are summed
+    exactly as integers (the same value as the float64 mean, without eight float64 copies)."""
+    n = pop.n
+
+    def mean_of(x):
+        return int(x.sum(dtype=np.int64)) / n
+
+    return {
+        "loneliness": mean_of(pop.ucla),
+        "lonely_share": np.count_nonzero(pop.ucla >= 6) / n,
+        "wellbeing": float(pop.wellbeing.astype(np.float64).mean()),
+        "belonging": float(pop.belonging.astype(np.float64).mean()),
+        "lsns": mean_of(pop.lsns),
+        "isolated_share": np.count_nonzero(pop.lsns < 12) / n,
+        "network_size": mean_of(pop.network_size),
+        "social_capital": mean_of(pop.social_capital),
+    }
 
 
 def subgroup_labels(pop) -> pd.DataFrame:

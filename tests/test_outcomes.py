@@ -162,3 +162,15 @@ def test_felt_rejection_fades_and_confidence_returns_to_base():
     for _ in range(200):
         outcomes.step(m)
     assert np.allclose(m.pop.confidence, m.pop.base_confidence, atol=0.02)
+
+
+def test_recorded_population_means_are_the_means_of_the_citizen_outcomes():
+    """model._record uses population_means (integer scores summed as integers): exactly the
+    float64 mean of each per-citizen outcome."""
+    from sim import BelongingModel
+    from sim.outcomes_table import citizen_outcomes, population_means
+    m = BelongingModel("platform_with_support", citizens=1500, weeks=4, seed=9).run()
+    means = population_means(m.pop)
+    assert list(means) == list(citizen_outcomes(m.pop))
+    assert means == {k: float(v.mean()) for k, v in citizen_outcomes(m.pop).items()}
+    assert means["lonely_share"] == m.series["lonely_share"][m.week]
