@@ -453,6 +453,13 @@ def main(argv=None) -> int:
         print(f"Fitted exponent of time vs citizens ({span}, log-log least squares): wall {exp_wall:.2f}, "
               f"model time {exp_model:.2f} (the fixed start-up flattens the wall fit; the model-time fit shows "
               f"how the work itself grows; the target counts both)")
+        # the 52 intervention weeks between neighbouring sizes: no start-up in them, so these show
+        # where the work per citizen grows (per-call overheads at the small end, caches at the large end)
+        local = [(r0["citizens"], r1["citizens"], fit_exponent([r0["citizens"], r1["citizens"]], [r0["run_s"], r1["run_s"]]))
+                 for r0, r1 in zip(ok_runs, ok_runs[1:])]
+        results["local_exponents_52_weeks"] = [{"from": x0, "to": x1, "exponent": e} for x0, x1, e in local]
+        print("Exponent of the 52 weeks' time between neighbouring sizes: "
+              + ", ".join(f"{x0:,} -> {x1:,}: {e:.2f}" for x0, x1, e in local))
 
     # targets
     by_n = {r["citizens"]: r for r in results["runs"]}
