@@ -128,3 +128,26 @@ def test_writing_relational_difficulties_reaches_the_ties():
     c = next(a for a in m.agents_by_type[Citizen] if not a.relational_difficulties and len(a.ties()) > 0)
     c.relational_difficulties = True
     assert m.ties.rd[m.ties.neighbours(c.row)].all()
+
+
+@pytest.mark.slow
+def test_mesa_face_works_at_100k_citizens():
+    """Issue 3: model.agents, AgentSet queries and DataCollector agent reporters at 100,000 citizens."""
+    n = 100_000
+    m = BelongingModel("platform_with_support", citizens=n, weeks=2, seed=5)
+    m.datacollector = mesa.DataCollector(model_reporters={"lonely": lambda mod: float((mod.pop.ucla >= 6).mean())},
+                                         agenttype_reporters={Citizen: {"loneliness": "loneliness"},
+                                                              SupportWorker: {"load": "load"}})
+    m.datacollector.collect(m)
+    m.step()
+    m.datacollector.collect(m)
+    assert len(m.agents) == n + m.workforce.n
+    citizens = m.datacollector.get_agenttype_vars_dataframe(Citizen)
+    assert len(citizens) == 2 * n
+    last = citizens[citizens.index.get_level_values("Step") == citizens.index.get_level_values("Step").max()]
+    assert last["loneliness"].to_numpy().astype(int).tolist() == m.pop.ucla.astype(int).tolist()
+    workers = m.datacollector.get_agenttype_vars_dataframe(SupportWorker)
+    assert len(workers) == 2 * m.workforce.n > 0
+    lonely = m.agents_by_type[Citizen].select(lambda c: c.lonely)
+    assert len(lonely) == int(np.count_nonzero(m.pop.ucla >= 6))
+    assert m.citizen(n - 1).row == n - 1 and m.citizen(n - 1).unique_id == n
