@@ -2,6 +2,7 @@
 parameters, its plots read the DataCollector (the dashboard has its own pages; this
 checks that the standard Mesa shell still works on the model)."""
 
+import pytest
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 from mesa.visualization.user_param import Slider
@@ -9,8 +10,9 @@ from mesa.visualization.user_param import Slider
 from sim import BelongingModel
 
 
-def test_solaraviz_renders_and_steps_the_model():
-    model = BelongingModel("platform_with_support", citizens=300, weeks=6, seed=3)
+@pytest.mark.parametrize("citizens", [300, pytest.param(100_000, marks=pytest.mark.slow)])
+def test_solaraviz_renders_and_steps_the_model(citizens):
+    model = BelongingModel("platform_with_support", citizens=citizens, weeks=6, seed=3)
     page = SolaraViz(
         model,
         components=[make_plot_component({"lonely_share": "tab:red", "belonging": "tab:blue"})],
