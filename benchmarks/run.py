@@ -343,6 +343,14 @@ def main(argv=None) -> int:
     print(f"Scenario {SCENARIO!r}, {WEEKS} weeks plus burn-in, all mechanisms on; every run in a fresh process.\n")
 
     results = {"machine": mach, "runs": [], "targets": {}}
+    # numba compiles the kernels (sim/kernels.py) on their first use after a fresh clone and caches
+    # them in sim/__pycache__; a small run first keeps compiling out of every measured figure
+    print("  compiling the kernels if not cached yet (a 300-citizen run) ...", file=sys.stderr, flush=True)
+    warm = spawn("model", [300, 2, args.seed], timeout, max_mem)
+    if not warm["ok"]:
+        print(f"  warm-up run failed: {warm['error']}", file=sys.stderr)
+        return 1
+    results["warm_up_wall_s"] = warm["wall_s"]
     for n in sizes:
         print(f"  running {n:,} citizens ...", file=sys.stderr, flush=True)
         reps = [spawn("model", [n, WEEKS, args.seed], timeout, max_mem)
