@@ -1,12 +1,20 @@
-"""Compiled loops over ties (numba): the two hottest weekly steps, the network snapshot and the weekly merge.
+"""Compiled loops (numba) for the model's hot paths:
 
-Why: each week every tie is touched by the contact/strength update (ties.py) and by
-the outcome counts (outcomes.py). In numpy that is some forty passes over the tie
-arrays plus a dozen bincounts; one compiled loop per step does the same arithmetic
-in a single pass and scatters into per-citizen totals directly. Measured in
-benchmarks/ (see README, "Benchmarks"). The formulas are documented in the
-modules that call these kernels; the loops only evaluate them. Random numbers are
-drawn by the caller from model.rng, so runs stay reproducible.
+- over all ties, every week: contact and strength (contact_gain, strengthen_and_decay;
+  ties.py) and the outcome sums (outcome_counts; outcomes.py);
+- over all citizens, every week: the outcome scores (score_outcomes; outcomes.py);
+- the tie store (tiestore.py): the network snapshot for introductions (adjacency), the
+  weekly merge of kept and new ties (merge_ties), checking new pairs (new_pairs) and
+  looking up pairs (tie_rows);
+- relational match quality of pairs (match_quality; population.py).
+
+Why: each week every tie is touched by the contact/strength update and by the outcome
+counts. In numpy that is some forty passes over the tie arrays plus a dozen bincounts;
+one compiled loop per step does the same arithmetic in a single pass and scatters into
+per-citizen totals directly. The smaller kernels replace many small numpy calls made
+several times a week. Measured in benchmarks/ (see README, "Benchmarks"). The formulas
+are documented in the modules that call these kernels; the loops only evaluate them.
+Random numbers are drawn by the caller from model.rng, so runs stay reproducible.
 """
 
 from __future__ import annotations

@@ -67,8 +67,9 @@ class TieStore:
     def add(self, u, v, s, q, origin, met) -> np.ndarray:
         """Queue new ties (skipping self-pairs, repeats and existing ties); returns the kept-pair mask.
 
-        New ties are merged into the sorted arrays once, by commit() (or flush()), so that a week
-        with several tie-forming mechanisms copies the arrays once, not per mechanism.
+        New ties are merged into the sorted arrays once, by commit() at the end of the week's
+        ties step (together with the removals; flush() when the initial network is built), so
+        that a week with several tie-forming mechanisms copies the arrays once, not per mechanism.
         """
         u = np.asarray(u, dtype=np.int32)
         v = np.asarray(v, dtype=np.int32)

@@ -8,9 +8,9 @@ Joining. A citizen not in an activity looks for one with weekly chance
 join_rate * (0.3 + confidence) * withdrawal * (1 - stigma_weight * stigma * mh / 2),
 times (1 + 3 e) when their worker links them to activities (e = effectiveness).
 They look at 3 random open activities and take the best by shared interest and
-nearness; the group accepts them with chance 0.5 + 0.5 * interest match, lowered by
-a third for stigma of a mental-health condition (Heyes 2018), raised by e when the
-worker goes along (accompany).
+nearness; the group accepts them with chance 0.5 + 0.5 * interest match, times
+(1 - stigma / 3) for a citizen with a mental-health condition (stigma, Heyes 2018: a
+third lower only at stigma 1), times (1 + e) when the worker goes along (accompany).
 
 Attending and meeting. Members attend with chance attend_rate * withdrawal and
 leave with chance 0.02 + 0.05 * loneliness level. Each attendee meets 2 random

@@ -10,7 +10,7 @@ digital help): citizens with the lowest skills almost never join alone (Statisti
 Denmark: 10% lack the skills to use the internet). Without a device the chance is
 cut to a tenth. Clients of a worker who gives digital help join with an extra
 chance 0.3 * effectiveness * device_gate (Andersen et al. 2020: support to realise the platform).
-Lapsed users who get digital help may come back with half that chance.
+Lapsed users who get digital help may come back with half of p.
 """
 
 from __future__ import annotations

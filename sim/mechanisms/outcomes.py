@@ -9,17 +9,19 @@ membership, M14). Wanted W = 1 + 6 * need (M5, Perlman & Peplau: loneliness is
 the gap between wanted and actual relationships).
 
 Loneliness (latent): lam = 0.6 * clip((W - A) / W, -1, 1) + trait + shock
-    + spread * (lonely share of friends - 0.1) + 0.15 * min(rejection, 2)
+    + spread * (lonely share of close contacts - 0.1) + 0.15 * min(rejection, 2)
 shock is AR(1) (0.9, sd 0.05 a week): spontaneous onset and recovery (M6, Hill et
-al. 2010). Friends' loneliness pulls (Cacioppo, Fowler & Christakis 2009); kin count
-half. UCLA-3 = clip(round(4.4 + 4 lam), 3, 9), lonely at 6+ (Hughes et al. 2004);
+al. 2010). Close contacts' loneliness pulls (Cacioppo, Fowler & Christakis 2009):
+the share counts ties of at least 50 h, kin counting half (0.1, no pull, without
+any such tie). UCLA-3 = clip(round(4.4 + 4 lam), 3, 9), lonely at 6+ (Hughes et al. 2004);
 the constants are calibrated so that the untreated population settles near 8-13%
 lonely (DEFACTUM 2020; JRC 2022).
 
 Belonging (General Belongingness Scale 12-84; Malone et al. 2012): acceptance minus
 rejection, b = clip(0.7 A / W + 0.1 member - 0.15 rejection, 0, 1), GBS = 12 + 72 b.
 Wellbeing (SWEMWBS 7-35): clip(base + 5 (b - 0.6) - 1.3 (UCLA - 4.5), 7, 35), base
-~ N(22.5, 3.5) minus 3 with a mental-health condition (mean ~23.5, Ng Fat et al. 2017).
+~ N(22.5, 3.5) minus 3 with a mental-health condition (target mean ~23.5, Ng Fat et al.
+2017; the model gives ~24.1-24.2 in baseline, docs/ODD.md section 8.2).
 LSNS-6 (Lubben et al. 2006): for kin and for friends, the number seen or heard from
 monthly (s >= 20 h), who could be called on for help (s >= 50 h) and confided in
 (s >= 90 h), each scored 0,1,2,3,3,4,4,4,4,5 for 0..9+ people; total 0-30, isolated

@@ -6,12 +6,15 @@ Weekly hazard of a user (joined or active) lapsing, t weeks after joining:
 
 calibrated to Hurmuz et al.: 32.2% dropped in week 1 and 45.6% still used the
 programme at 4 weeks; with all the factors below, the platform_only preset gives
-32.0% and 45.6% (3 seeds x 5,000 citizens, joiners of weeks 1-40). The hazard is multiplied by the
-skills hazard ratio 0.69 for high digital literacy (Hurmuz et al.), normalised so
-the population average stays at h(t); by 0.7 after a reply in the last four weeks
-(a rewarding contact, assumption); by (1 + min(rejection, 2)) after recent rejections
-(Andersen et al. 2020); and by (1 - 0.6 * effectiveness) for clients getting
-digital help from a worker (Andersen et al. 2020).
+31.1% of joiners lapsing in their first week and 45.6% of those who joined by week 48
+still using it 4 weeks after joining (seeds 1-5 x 5,000 citizens; docs/calibration.py).
+The hazard is multiplied by the skills hazard ratio 0.69 for high (effective) digital
+literacy (Hurmuz et al.), normalised so that the average over the whole population
+stays at h(t) (users are mostly high-literacy, so their average factor is ~0.94);
+by 0.7 after a reply in the last four weeks (a rewarding contact, assumption); by
+(1 + min(rejection, 2)) after recent rejections (Andersen et al. 2020); and by
+(1 - 0.6 * effectiveness) for clients getting digital help from a worker (Andersen
+et al. 2020).
 
 States: a new user is "joined" during their first week and "active" once they stay
 past it; a user who drops out is "lapsed" (only a worker's digital help brings them back).

@@ -30,8 +30,9 @@ acquaintances fade within weeks and friendships over years. s is capped at 400 h
 Breaking. A tie breaks when s < 2 h (faded); during its trial (age < trial_weeks)
 with chance early_break (1 - q) (1 + fragility * relational difficulties)
 (Vergara Hidd et al. 2023); independently of that, at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
-(Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.003 (lonely_a + lonely_b)
-(withdrawal, M7), a tenth of that for kin (families rarely end). These rare breaks are drawn by
+(Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.003 (lvl_a + lvl_b),
+lvl = (UCLA-3 - 3) / 6 the loneliness level of each end (withdrawal, M7); kin break at a tenth of
+this whole rate (families rarely end). These rare breaks are drawn by
 thinning (a Bernoulli(p_max) candidate process, each kept with p / p_max), which has
 the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 sqrt(min(s, 200) / 200) to both ends' felt rejection (losing a
 close friend hurts, a faded acquaintance hardly). A tie that ended this week at a first

@@ -79,7 +79,7 @@ class Platform(Section):
         0.32, "Chance an active user drops out in their first week.",
         "Hurmuz et al.: 32.2% dropped in week 1", ge=0, le=1)
     dropout_long_run: float = P(0.03, "Weekly dropout chance once use has settled.", "calibrated: Hurmuz et al. 45.6% still using at 4 weeks", ge=0, le=1)
-    dropout_decay_weeks: float = P(2.2, "Time constant (weeks) of the front-loaded dropout hazard.", "calibrated to Hurmuz et al.: 32% out in week 1, 45.6% still using at 4 weeks (model: 32.0%, 45.6%)", gt=0, le=52)
+    dropout_decay_weeks: float = P(2.2, "Time constant (weeks) of the front-loaded dropout hazard.", "calibrated to Hurmuz et al.: 32% out in week 1, 45.6% still using at 4 weeks (model, platform_only, seeds 1-5: 31.1%, 45.6%)", gt=0, le=52)
     skills_dropout_ratio: float = P(0.69, "Dropout hazard ratio of high vs low digital literacy.", "Hurmuz et al.: computer skills HR 0.69", gt=0, le=2)
     barrier_lowering: float = P(
         0.3, "How much writing online lowers the confidence needed for a first approach (route b).",
@@ -131,7 +131,7 @@ class Ties(Section):
     trial_weeks: int = P(12, "Weeks a new tie is on trial: it breaks more easily.", "Vergara Hidd et al. 2023: early tie survival", ge=1, le=104)
     early_break: float = P(0.06, "Weekly chance a new tie breaks during its trial at match quality 0.", "Vergara Hidd et al. 2023 (shape); size assumed", ge=0, le=1)
     fragility: float = P(0.5, "Extra tie breaking for people with earlier relational difficulties (relative).", "Andersen et al. 2020 (seed 000)", ge=0, le=5)
-    encounter_rate: float = P(0.05, "Weekly chance of a chance meeting in the neighbourhood.", "Jin, Girvan & Newman 2001", ge=0, le=1)
+    encounter_rate: float = P(0.05, "Weekly chance of a chance meeting in the neighbourhood, before withdrawal and the reconnection drive (x (1 + 2 unmet need)).", "Jin, Girvan & Newman 2001", ge=0, le=1)
     introduction_rate: float = P(0.03, "Weekly chance a friend introduces the citizen to one of their friends.", "Jackson & Rogers 2007", ge=0, le=1)
 
 
@@ -140,7 +140,7 @@ class Effects(Section):
     reldiff_conversion_penalty: float = P(0.5, "Relative cut in conversion and replies after earlier relational difficulties.", "Andersen et al. 2020 (seed 000); size assumed", ge=0, le=1)
     rejection_confidence_hit: float = P(0.03, "Confidence lost per rejection.", "Andersen et al. 2020; Hawkley & Cacioppo 2010", ge=0, le=1)
     withdrawal: float = P(0.4, "How much loneliness cuts contact, replies and new ties (withdrawal loop).", "Hawkley & Cacioppo 2010; Fontanari 2021", ge=0, le=1)
-    spread: float = P(0.15, "Pull of lonely friends on a citizen's loneliness.", "Cacioppo, Fowler & Christakis 2009", ge=0, le=2)
+    spread: float = P(0.15, "Pull of lonely close contacts (ties of at least 50 h, kin counting half) on a citizen's loneliness.", "Cacioppo, Fowler & Christakis 2009", ge=0, le=2)
     support_effect: float = P(1.0, "Scale of all support components' effects.", "Webber et al. 2019/2021 (direction; effect sizes uncertain)", ge=0, le=3)
     online_tie_weight: float = P(0.5, "Weight of a tie never met face to face in belonging.", "Naslund et al. 2016; Heyes 2018", ge=0, le=1)
     stigma_weight: float = P(0.6, "How much stigma lowers help-seeking and joining.", "Heyes 2018 (seed 001); Corrigan et al. 2005", ge=0, le=1)
