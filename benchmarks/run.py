@@ -1,6 +1,6 @@
 """Speed and memory of the belonging model against the targets of issue 3.
 
-    .venv/bin/python benchmarks/run.py                 # 1k, 10k, 100k, 1M (several minutes)
+    .venv/bin/python benchmarks/run.py                 # 1k, 10k, 100k (3 runs each), 1M (about 8 minutes)
     .venv/bin/python benchmarks/run.py --quick         # 1k, 10k, sweep unit, dashboard step, yardstick at 10k
     .venv/bin/python benchmarks/run.py --sizes 1000,10000,100000 --repeat 3 --json out.json
 
@@ -304,14 +304,18 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default=None, help="comma-separated citizens for full runs (default 1000,10000,100000,1000000)")
     ap.add_argument("--quick", action="store_true", help="1k and 10k, sweep unit, dashboard step, yardstick at 10k")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="run each size this many times and report the median run by wall time (default 1)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="run each size (up to --repeat-up-to) this many times and report the median run by wall "
+                         "time (default 3, 1 with --quick: this shared machine's speed drifts by a third from "
+                         "minute to minute)")
     ap.add_argument("--repeat-up-to", type=int, default=100000,
                     help="repeat only sizes up to this many citizens (default 100000)")
     ap.add_argument("--sweep-repeats", type=int, default=7)
     ap.add_argument("--dashboard-citizens", type=int, default=None, help="override the dashboard's default size")
     ap.add_argument("--yardstick-citizens", type=int, default=None, help="default 100000 (10000 with --quick)")
     ap.add_argument("--yardstick-weeks", type=int, default=4)
+    ap.add_argument("--yardstick-repeat", type=int, default=None,
+                    help="run the yardstick this many times and report the median run by rate (default 3, 1 with --quick)")
     ap.add_argument("--no-yardstick", action="store_true")
     ap.add_argument("--timeout", type=float, default=360.0, help="kill a run after this many seconds (default 360)")
     ap.add_argument("--max-mem-gib", type=float, default=8.0, help="kill a run past this resident memory (default 8)")
@@ -338,6 +342,10 @@ def main(argv=None) -> int:
     ys_n = args.yardstick_citizens or (10000 if args.quick else 100000)
     if not args.no_yardstick and ys_n not in sizes:
         sizes = sorted(set(sizes) | {ys_n})     # the ratio needs the model at the yardstick's size
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
+    if args.yardstick_repeat is None:
+        args.yardstick_repeat = 1 if args.quick else 3
     if args.repeat < 1:
         ap.error(f"--repeat {args.repeat}: must be at least 1")
     timeout, max_mem = args.timeout, args.max_mem_gib * GIB
@@ -394,6 +402,10 @@ def main(argv=None) -> int:
           f"start-up = imports + numba's one-off start-up; model = build + burn-in + {WEEKS} weeks in process;\ncitizen-weeks/s = citizens x ({burn} burn-in + "
           f"{WEEKS}) weeks / model s; peak = max resident memory of the run's process;\ncpu = user + system "
           f"seconds of the process (well below wall means the machine was busy). * = killed or failed.")
+    repeated = [r for r in results["runs"] if len(r.get("repeats", [])) > 1]
+    if repeated:
+        print("Each row is the median of its runs by wall time; walls (s): "
+              + "; ".join(f"{r['citizens']:,}: " + ", ".join(f"{w:.2f}" for w in r["repeats"]) for r in repeated))
     for r in results["runs"]:
         if not r["ok"]:
             print(f"  {r['citizens']:,} citizens: {r['error'].splitlines()[0] if r['error'] else ''}")
@@ -438,13 +450,19 @@ def main(argv=None) -> int:
     model_at = next((r for r in results["runs"] if r["citizens"] == ys_n and r["ok"]), None)
     if not args.no_yardstick:
         print(f"  yardstick at {ys_n:,} ...", file=sys.stderr, flush=True)
-        ys = spawn("yardstick", [ys_n, args.yardstick_weeks], timeout, max_mem)
+        ys_reps = [spawn("yardstick", [ys_n, args.yardstick_weeks], timeout, max_mem)
+                   for _ in range(max(1, args.yardstick_repeat))]
+        ok_ys = sorted((x for x in ys_reps if x["ok"]), key=lambda x: x["citizen_weeks_per_s"])
+        ys = ok_ys[(len(ok_ys) - 1) // 2] if ok_ys else ys_reps[0]        # the median run by rate
+        ys["repeats"] = [x.get("citizen_weeks_per_s") for x in ys_reps]
         results["yardstick"] = ys
         if ys["ok"]:
             print(f"Yardstick (textbook Mesa, benchmarks/yardstick.py) at {ys_n:,} citizens: build {ys['build_s']:.1f} s, "
                   f"{ys['weeks']} weeks {ys['step_s']:.1f} s = {ys['citizen_weeks_per_s']:,.0f} citizen-weeks/s "
                   f"(weekly steps only); ties/citizen {ys['ties_per_citizen_start']:.1f} -> "
-                  f"{ys['ties_per_citizen_end']:.1f}; peak {_mib(ys['peak_bytes'])} MiB")
+                  f"{ys['ties_per_citizen_end']:.1f}; peak {_mib(ys['peak_bytes'])} MiB"
+                  + (f"; median of {len(ys_reps)} runs: " + ", ".join(f"{x:,.0f}" for x in ys["repeats"] if x)
+                     if len(ys_reps) > 1 else ""))
             if model_at:
                 ratio = model_at["citizen_weeks_per_s"] / ys["citizen_weeks_per_s"]
                 step_only = model_at["citizens"] * WEEKS / model_at["run_s"] / ys["citizen_weeks_per_s"]
