@@ -280,9 +280,9 @@ def merge_ties(keep, order, key, a, b, s, q, origin, age, met, contact, kin, rd,
 
 
 @njit(cache=True, nogil=True)
-def new_pairs(u, v, n, existing, pending):
+def new_pairs(u, v, n, b, starts, pending):
     """Which candidate pairs can become new ties: not a self-pair, not tied already
-    (existing: sorted keys of the store), not queued this week (pending: sorted keys),
+    (b and starts: the store, see tie_rows), not queued this week (pending: sorted keys),
     and the first occurrence of a pair in this batch. Returns (key, lo, hi, keep).
 
     One pass instead of a dozen numpy calls: tie-forming mechanisms call it several
@@ -293,7 +293,6 @@ def new_pairs(u, v, n, existing, pending):
     lo = np.empty(m, dtype=np.int32)
     hi = np.empty(m, dtype=np.int32)
     keep = np.empty(m, dtype=np.bool_)
-    n_ex = existing.shape[0]
     n_pe = pending.shape[0]
     for e in range(m):
         x = u[e]
@@ -305,9 +304,8 @@ def new_pairs(u, v, n, existing, pending):
         hi[e] = h
         key[e] = k
         ok = x != y
-        if ok and n_ex:
-            p = np.searchsorted(existing, k)
-            ok = not (p < n_ex and existing[p] == k)
+        if ok:
+            ok = _row_of(l, h, b, starts) < 0
         if ok and n_pe:
             p = np.searchsorted(pending, k)
             ok = not (p < n_pe and pending[p] == k)
@@ -320,18 +318,40 @@ def new_pairs(u, v, n, existing, pending):
 
 
 @njit(cache=True, nogil=True)
-def tie_rows(u, v, n, keys):
-    """Row of each pair's tie in the store (keys sorted), -1 where the pair is not tied."""
+def row_starts(a, n):
+    """starts[i]: the first row whose lower end is i or more (rows are sorted by key, so by a);
+    citizen i's ties as lower end are rows starts[i] .. starts[i+1]-1, sorted by b."""
+    starts = np.zeros(n + 1, dtype=np.int64)
+    for r in range(a.shape[0]):
+        starts[a[r] + 1] += 1
+    for i in range(n):
+        starts[i + 1] += starts[i]
+    return starts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row_of(lo, hi, b, starts):
+    """Row of the tie (lo, hi), lo < hi, or -1: a scan of lo's few rows (sorted by b)."""
+    for r in range(starts[lo], starts[lo + 1]):
+        if b[r] >= hi:
+            return r if b[r] == hi else -1
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def tie_rows(u, v, b, starts):
+    """Row of each pair's tie in the store, -1 where the pair is not tied.
+
+    Why not a binary search over the keys: at 100,000 citizens that is some twenty
+    scattered reads per pair; through starts it is two, then a scan of a handful of rows.
+    """
     m = u.shape[0]
     out = np.full(m, -1, dtype=np.int64)
-    n_keys = keys.shape[0]
-    if n_keys == 0:
-        return out
     for e in range(m):
-        x = np.int64(u[e])
-        y = np.int64(v[e])
-        k = x * n + y if x < y else y * n + x
-        p = np.searchsorted(keys, k)
-        if p < n_keys and keys[p] == k:
-            out[e] = p
+        x = u[e]
+        y = v[e]
+        if x < y:
+            out[e] = _row_of(x, y, b, starts)
+        elif y < x:
+            out[e] = _row_of(y, x, b, starts)
     return out

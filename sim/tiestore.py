@@ -46,6 +46,8 @@ class TieStore:
         self.key = np.empty(0, dtype=np.int64)
         self._pending: list[dict] = []                      # queued new ties (key, a, b, s, q, origin, met)
         self._pending_keys = np.empty(0, dtype=np.int64)    # their keys, sorted
+        self._starts_of: np.ndarray | None = None            # the `a` array that _starts indexes
+        self._starts = np.zeros(n + 1, dtype=np.int64)
         self._doomed: list[np.ndarray] = []
 
     def __len__(self) -> int:
@@ -61,8 +63,16 @@ class TieStore:
         return self.index_of(u, v) >= 0
 
     def index_of(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Row of each pair's tie, -1 where untied (a binary search per pair)."""
-        return kernels.tie_rows(np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), self.n, self.key)
+        """Row of each pair's tie, -1 where untied."""
+        return kernels.tie_rows(np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64), self.b, self.row_starts())
+
+    def row_starts(self) -> np.ndarray:
+        """Where each citizen's ties as lower end start (kernels.row_starts), rebuilt when the
+        arrays have been replaced (commit, flush, remove)."""
+        if self._starts_of is not self.a:
+            self._starts = kernels.row_starts(self.a, self.n)
+            self._starts_of = self.a
+        return self._starts
 
     def add(self, u, v, s, q, origin, met) -> np.ndarray:
         """Queue new ties (skipping self-pairs, repeats and existing ties); returns the kept-pair mask.
@@ -75,7 +85,7 @@ class TieStore:
         v = np.asarray(v, dtype=np.int32)
         if len(u) == 0:
             return np.zeros(0, dtype=bool)
-        k, lo, hi, keep = kernels.new_pairs(u, v, self.n, self.key, self._pending_keys)
+        k, lo, hi, keep = kernels.new_pairs(u, v, self.n, self.b, self.row_starts(), self._pending_keys)
         if not keep.any():
             return keep
         self._pending.append({
