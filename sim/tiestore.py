@@ -29,7 +29,6 @@ FIELDS = {
 }
 
 
-
 def _column(value, dtype, keep: np.ndarray) -> np.ndarray:
     """A per-pair value (array) or one value for all, for the kept pairs."""
     if np.ndim(value) == 0:
@@ -52,11 +51,6 @@ class TieStore:
 
     def __len__(self) -> int:
         return len(self.a)
-
-    def keys_of(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        lo = np.minimum(u, v).astype(np.int64)
-        hi = np.maximum(u, v).astype(np.int64)
-        return lo * self.n + hi
 
     def exists(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Boolean per pair: already tied?"""
@@ -115,11 +109,9 @@ class TieStore:
         """Mark ties to leave at the next commit (the week's single rewrite of the arrays)."""
         self._doomed.append(np.asarray(rows, dtype=np.int64))
 
-    def take_doomed(self) -> np.ndarray:
-        """Rows marked by drop_later since the last commit (and forget them)."""
-        rows = np.concatenate(self._doomed) if self._doomed else np.empty(0, dtype=np.int64)
-        self._doomed = []
-        return rows
+    def marked_to_drop(self) -> np.ndarray:
+        """Rows marked by drop_later since the last commit (which drops them)."""
+        return np.concatenate(self._doomed) if self._doomed else np.empty(0, dtype=np.int64)
 
     def commit(self, drop: np.ndarray | None) -> int:
         """Remove the ties where drop is True (or marked by drop_later) and merge the queued

@@ -140,10 +140,10 @@ def _dynamics(model) -> None:
         model.events.record(model.week, "friendship_lasted", a[survived], b[survived])
         model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
 
-    # ties that ended earlier this week at a first meeting that went badly leave now too; that
-    # loss was already felt as a rejection (online_offline), so it is not counted again here
-    ended = ties.take_doomed()
-    broken[ended] = False
+    # ties that ended earlier this week at a first meeting that went badly (drop_later) leave at
+    # the commit below too; that loss was already felt as a rejection (online_offline), so it
+    # is not counted again here
+    broken[ties.marked_to_drop()] = False
     ba, bb = a[broken], b[broken]
     # a lost tie hurts by its closeness: 0.3 for a close friend, under 0.03 for a faded acquaintance
     hurt = 0.3 * np.sqrt(np.minimum(s[broken], 200.0) / 200.0)
@@ -154,8 +154,7 @@ def _dynamics(model) -> None:
         model.events.record(model.week, "lost_tie", bb, ba, s[broken])
     np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
     ties.contact[:] = False
-    broken[ended] = True
-    ties.commit(broken)   # drop broken and ended ties and merge this week's new ones in one pass
+    ties.commit(broken)   # drop broken and marked ties and merge this week's new ones in one pass
 
 
 def step(model) -> None:
