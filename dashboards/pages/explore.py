@@ -111,7 +111,7 @@ def play() -> None:
             t0 = time.perf_counter()
             with lv.lock:
                 stepped = 0
-                while stepped < per_frame and lv.model.running:
+                while stepped < per_frame and lv.model.running and playing.value:   # Pause acts within a week
                     lv.model.step()
                     stepped += 1
             if stepped == 0:
@@ -154,7 +154,9 @@ def toggle_play() -> None:
 @solara.component
 def RunControls(sc: Scenario | None):
     snap = snapshot.value
-    busy = build.pending or run_to_end.pending
+    # after Pause the play task still finishes the week it is on and draws it: until then
+    # (play pending, no longer playing) the controls wait, so Play is enabled only once stopped
+    busy = build.pending or run_to_end.pending or (play.pending and not playing.value)
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button("Step", icon_name="mdi-step-forward", on_click=step_once,
                       disabled=busy or playing.value or snap is None or not snap["running"])

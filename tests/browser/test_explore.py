@@ -8,6 +8,7 @@ import time
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from sim import load_scenario, preset_descriptions
 
@@ -121,7 +122,7 @@ def test_explore_preset_levers_steps_views_and_exports(page, dashboard, tmp_path
     pg.wait_for_function("parseInt(document.querySelector('.step-counter').innerText.split(' ')[1]) >= 5",
                          timeout=60_000)
     pg.get_by_role("button", name="Pause", exact=True).click()
-    pg.get_by_role("button", name="Play", exact=True).wait_for()
+    expect(pg.get_by_role("button", name="Play", exact=True)).to_be_enabled(timeout=30_000)   # stopped
     stopped = counter(pg)
     time.sleep(1.5)
     assert counter(pg) == stopped, "the run must stop when paused"
