@@ -21,6 +21,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
@@ -81,6 +82,31 @@ class _FuturesMixin:
 
     def _window(self) -> int:
         return max(4, 3 * self.workers)
+
+
+def _windowed(tasks, cancel, window, submit, finished, outcome, drop):
+    """Keep up to window() tasks in flight and yield (index, ok, value) as they finish.
+
+    The pool-specific parts are passed in: submit(task) -> future; finished(futures) ->
+    those done now (may wait a little); outcome(future) -> (ok, value); drop(futures)
+    cancels what is still in flight when the caller stops early or cancels.
+    """
+    pending = deque(enumerate(tasks))
+    inflight: dict = {}
+    try:
+        while pending or inflight:
+            if cancel_requested(cancel):
+                raise Cancelled("cancelled")
+            if pending:
+                limit = window()
+                while pending and len(inflight) < limit:
+                    i, task = pending.popleft()
+                    inflight[submit(task)] = i
+            for fut in finished(list(inflight)):
+                yield (inflight.pop(fut), *outcome(fut))
+    finally:
+        if inflight:
+            drop(list(inflight))
 
 
 class ProcessExecutor(_FuturesMixin):
@@ -187,23 +213,17 @@ class FuturesExecutor(_FuturesMixin):
         return f"{type(self._pool).__name__} ({self.workers} workers)"
 
     def run(self, fn, tasks, cancel=None):
-        pending = deque(enumerate(tasks))
-        inflight: dict = {}
-        try:
-            while pending or inflight:
-                if cancel_requested(cancel):
-                    raise Cancelled("cancelled")
-                while pending and len(inflight) < self._window():
-                    i, task = pending.popleft()
-                    inflight[self._pool.submit(fn, task)] = i
-                done, _ = cf.wait(list(inflight), timeout=self.poll, return_when=cf.FIRST_COMPLETED)
-                for fut in done:
-                    i = inflight.pop(fut)
-                    exc = fut.exception()
-                    yield (i, True, fut.result()) if exc is None else (i, False, exc)
-        finally:
-            for fut in inflight:
+        def outcome(fut):
+            exc = fut.exception()
+            return (True, fut.result()) if exc is None else (False, exc)
+
+        def drop(futures):
+            for fut in futures:
                 fut.cancel()
+
+        return _windowed(tasks, cancel, self._window, lambda task: self._pool.submit(fn, task),
+                         lambda futures: cf.wait(futures, timeout=self.poll, return_when=cf.FIRST_COMPLETED)[0],
+                         outcome, drop)
 
     def close(self) -> None:
         pass
@@ -233,45 +253,38 @@ class DaskExecutor(_FuturesMixin):
             self._own = True
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
+        self._asked = 0.0
 
     def describe(self) -> str:
         threads = self.client.nthreads()
         return f"Dask scheduler {self.client.scheduler.address} ({len(threads)} workers, {sum(threads.values())} threads)"
 
     def _window(self) -> int:
-        # ask the cluster again: workers may join after start
-        threads = self.client.nthreads()
-        self.workers = max(1, sum(threads.values()))
+        # ask the cluster again (workers may join after start), at most once a second
+        now = time.monotonic()
+        if now - self._asked >= 1.0:
+            self.workers = max(1, sum(self.client.nthreads().values()))
+            self._asked = now
         return max(8, 3 * self.workers)
 
     def run(self, fn, tasks, cancel=None):
-        import time
-        pending = deque(enumerate(tasks))
-        inflight: dict = {}
-        try:
-            while pending or inflight:
-                if cancel_requested(cancel):
-                    raise Cancelled("cancelled")
-                if pending and len(inflight) < self.workers * 3:
-                    window = self._window()
-                    while pending and len(inflight) < window:
-                        i, task = pending.popleft()
-                        inflight[self.client.submit(fn, task, pure=False)] = i
-                done = [f for f in inflight if f.done()]
-                if not done:
-                    time.sleep(0.02)
-                    continue
-                for fut in done:
-                    i = inflight.pop(fut)
-                    if fut.status == "finished":
-                        yield i, True, fut.result()
-                    else:
-                        exc = fut.exception()
-                        yield i, False, exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
-                    fut.release()
-        finally:
-            if inflight:
-                self.client.cancel(list(inflight))
+        def finished(futures):
+            done = [f for f in futures if f.done()]
+            if not done:
+                time.sleep(0.02)
+            return done
+
+        def outcome(fut):
+            if fut.status == "finished":
+                result = (True, fut.result())
+            else:
+                exc = fut.exception()
+                result = (False, exc if isinstance(exc, BaseException) else RuntimeError(str(exc)))
+            fut.release()
+            return result
+
+        return _windowed(tasks, cancel, self._window, lambda task: self.client.submit(fn, task, pure=False),
+                         finished, outcome, self.client.cancel)
 
     def close(self) -> None:
         if self._own:
