@@ -119,6 +119,13 @@ def test_referral_only_for_citizens_in_need_and_lowered_by_stigma():
     assert 0.05 < referred[need & ~half].mean() < 0.4
 
 
+def on_caseload_of_worker_0(m, clients):
+    """Put these citizens on worker 0's caseload (as intake would)."""
+    m.pop.support[clients] = ON_CASELOAD
+    m.pop.worker[clients] = 0
+    m.workforce.load[0] = len(clients)
+
+
 def clients_model(mode="in_person", training=False, caseload=15, privacy=True, device=True, seed=5, **over):
     """One worker with 15 clients; returns the model and the clients' effectiveness this week."""
     m = small_model("platform_with_support", citizens=500, seed=seed,
@@ -128,9 +135,7 @@ def clients_model(mode="in_person", training=False, caseload=15, privacy=True, d
     neutral_citizens(m)
     pop = m.pop
     clients = np.arange(15)
-    pop.support[clients] = ON_CASELOAD
-    pop.worker[clients] = 0
-    m.workforce.load[0] = 15
+    on_caseload_of_worker_0(m, clients)
     pop.privacy[clients] = privacy
     pop.has_device[clients] = device
     pop.device_given[clients] = False
@@ -190,9 +195,7 @@ def test_components_act_on_clients_only():
     neutral_citizens(m)
     pop = m.pop
     clients, others = np.arange(15), np.arange(15, pop.n)
-    pop.support[clients] = ON_CASELOAD
-    pop.worker[clients] = 0
-    m.workforce.load[0] = 15
+    on_caseload_of_worker_0(m, clients)
     conf0, boost0, coach0, trust0 = pop.confidence.copy(), pop.digital_boost.copy(), pop.coaching.copy(), pop.trust.copy()
     support.step(m)
     assert (pop.coaching[clients] > coach0[clients]).all()
@@ -223,9 +226,7 @@ def test_bridging_introduces_clients_to_the_workers_contacts():
     neutral_citizens(m)
     pop = m.pop
     clients = np.arange(15)
-    pop.support[clients] = ON_CASELOAD
-    pop.worker[clients] = 0
-    m.workforce.load[0] = 15
+    on_caseload_of_worker_0(m, clients)
     contacts = set(m.workforce.contacts[0].tolist())
     assert len(contacts) > 5
     assert all(pop.ucla[c] < 6 for c in contacts)        # settled, resourceful people
