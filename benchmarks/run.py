@@ -26,8 +26,10 @@ memory do not carry over from one measurement to the next):
 - Yardstick: benchmarks/yardstick.py (textbook Mesa: one Agent per citizen, per-agent
   step(), networkx ties) at 100,000 citizens (10,000 with --quick) for a few weeks;
   its rate counts only its weekly steps (not building the graph), per citizen-week.
-  The ratio divides the model's citizen-weeks per second (above, which includes
-  building and burn-in) by the yardstick's.
+  Each yardstick run is paired with a model run at the same size just before it (both
+  see the same phase of a shared machine); the ratio is the median over the pairs of
+  the model's citizen-weeks per second (which includes building and burn-in) over the
+  yardstick's.
 
 A run that takes longer than --timeout seconds or whose memory passes --max-mem-gib
 is killed and reported as such. This script is a measuring instrument, not a test:
@@ -340,8 +342,6 @@ def main(argv=None) -> int:
     else:
         sizes = [1000, 10000] if args.quick else [1000, 10000, 100000, 1000000]
     ys_n = args.yardstick_citizens or (10000 if args.quick else 100000)
-    if not args.no_yardstick and ys_n not in sizes:
-        sizes = sorted(set(sizes) | {ys_n})     # the ratio needs the model at the yardstick's size
     if args.repeat is None:
         args.repeat = 1 if args.quick else 3
     if args.yardstick_repeat is None:
@@ -445,36 +445,45 @@ def main(argv=None) -> int:
         failed = True
         print(f"Dashboard step failed: {ds['error']}")
 
-    # yardstick
+    # yardstick: each of its runs is paired with a model run at the same size just before it, so
+    # that both see the same phase of this shared machine; the ratio is the median of the pairs
     ratio = None
-    model_at = next((r for r in results["runs"] if r["citizens"] == ys_n and r["ok"]), None)
     if not args.no_yardstick:
-        print(f"  yardstick at {ys_n:,} ...", file=sys.stderr, flush=True)
-        ys_reps = [spawn("yardstick", [ys_n, args.yardstick_weeks], timeout, max_mem)
-                   for _ in range(max(1, args.yardstick_repeat))]
-        ok_ys = sorted((x for x in ys_reps if x["ok"]), key=lambda x: x["citizen_weeks_per_s"])
-        ys = ok_ys[(len(ok_ys) - 1) // 2] if ok_ys else ys_reps[0]        # the median run by rate
-        ys["repeats"] = [x.get("citizen_weeks_per_s") for x in ys_reps]
-        results["yardstick"] = ys
-        if ys["ok"]:
+        print(f"  yardstick at {ys_n:,}, each run paired with a model run ...", file=sys.stderr, flush=True)
+        pairs = [(spawn("model", [ys_n, WEEKS, args.seed], timeout, max_mem),
+                  spawn("yardstick", [ys_n, args.yardstick_weeks], timeout, max_mem))
+                 for _ in range(max(1, args.yardstick_repeat))]
+        ok_pairs = [(m, y) for m, y in pairs if m["ok"] and y["ok"]]
+        for m, _ in ok_pairs:
+            m["citizen_weeks_per_s"] = m["citizens"] * (m["burn_in"] + m["weeks"]) / m["model_s"]
+        ys_all = [y for _, y in pairs]
+        results["yardstick_pairs"] = [{"model": m, "yardstick": y} for m, y in pairs]
+        if ok_pairs:
+            median_of = statistics.median
+            rates = [y["citizen_weeks_per_s"] for _, y in ok_pairs]
+            ys = sorted((y for _, y in ok_pairs), key=lambda y: y["citizen_weeks_per_s"])[(len(ok_pairs) - 1) // 2]
+            results["yardstick"] = ys
+            ratio = median_of([m["citizen_weeks_per_s"] / y["citizen_weeks_per_s"] for m, y in ok_pairs])
+            step_only = median_of([m["citizens"] * WEEKS / m["run_s"] / y["citizen_weeks_per_s"] for m, y in ok_pairs])
+            ratio_cpu = median_of([m["citizens"] * (m["burn_in"] + m["weeks"]) / m["model_cpu_s"]
+                                   / y["citizen_weeks_per_cpu_s"] for m, y in ok_pairs])
+            results["ratio"] = {"wall": ratio, "weekly_steps_only": step_only, "cpu": ratio_cpu,
+                                "pairs": len(ok_pairs)}
             print(f"Yardstick (textbook Mesa, benchmarks/yardstick.py) at {ys_n:,} citizens: build {ys['build_s']:.1f} s, "
                   f"{ys['weeks']} weeks {ys['step_s']:.1f} s = {ys['citizen_weeks_per_s']:,.0f} citizen-weeks/s "
-                  f"(weekly steps only); ties/citizen {ys['ties_per_citizen_start']:.1f} -> "
-                  f"{ys['ties_per_citizen_end']:.1f}; peak {_mib(ys['peak_bytes'])} MiB"
-                  + (f"; median of {len(ys_reps)} runs: " + ", ".join(f"{x:,.0f}" for x in ys["repeats"] if x)
-                     if len(ys_reps) > 1 else ""))
-            if model_at:
-                ratio = model_at["citizen_weeks_per_s"] / ys["citizen_weeks_per_s"]
-                step_only = model_at["citizens"] * WEEKS / model_at["run_s"] / ys["citizen_weeks_per_s"]
-                cw = model_at["citizens"] * (model_at["burn_in"] + model_at["weeks"])
-                ratio_cpu = cw / model_at["model_cpu_s"] / ys["citizen_weeks_per_cpu_s"]
-                results["ratio"] = {"wall": ratio, "weekly_steps_only": step_only, "cpu": ratio_cpu}
-                print(f"Model / yardstick at {ys_n:,}: {ratio:.0f}x citizen-weeks/s (model incl. build and burn-in, "
-                      f"wall clock); {step_only:.0f}x comparing weekly steps only; {ratio_cpu:.0f}x per CPU second "
-                      f"(less sensitive to other load on the machine)")
-        else:
-            print(f"Yardstick: {ys['error']}")
-            if "killed" not in ys["error"]:
+                  f"(weekly steps only; the median of {len(ok_pairs)} run{'s' if len(ok_pairs) != 1 else ''}: "
+                  + ", ".join(f"{x:,.0f}" for x in rates) + f"); ties/citizen {ys['ties_per_citizen_start']:.1f} -> "
+                  f"{ys['ties_per_citizen_end']:.1f}; peak {_mib(ys['peak_bytes'])} MiB")
+            model_rates = ", ".join(f"{m['citizen_weeks_per_s']:,.0f}" for m, _ in ok_pairs)
+            pair_ratios = ", ".join(f"{m['citizen_weeks_per_s'] / y['citizen_weeks_per_s']:.0f}x" for m, y in ok_pairs)
+            print(f"Model / yardstick at {ys_n:,}, each yardstick run paired with a model run just before it "
+                  f"(model {model_rates} citizen-weeks/s, build and burn-in included): median {ratio:.0f}x "
+                  f"citizen-weeks/s (pairs {pair_ratios}); {step_only:.0f}x comparing weekly steps only; "
+                  f"{ratio_cpu:.0f}x per CPU second")
+        failed_ys = [x for x in ys_all if not x["ok"]] + [m for m, _ in pairs if not m["ok"]]
+        for x in failed_ys:
+            print(f"Yardstick pair: {x['error'].splitlines()[0] if x['error'] else 'failed'}")
+            if "killed" not in x["error"]:
                 failed = True
 
     # exponent
