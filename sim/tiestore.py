@@ -29,10 +29,14 @@ FIELDS = {
 }
 
 
-def _column(value, dtype, keep: np.ndarray) -> np.ndarray:
-    """A per-pair value (array) or one value for all, for the kept pairs."""
+def _column(value, dtype, keep: np.ndarray, n_kept: int) -> np.ndarray:
+    """A per-pair value (array) or one value for all, for the n_kept kept pairs."""
+    if isinstance(value, np.ndarray):
+        return value.astype(dtype, copy=False)[keep]
     if np.ndim(value) == 0:
-        return np.full(np.count_nonzero(keep), value, dtype=dtype)
+        column = np.empty(n_kept, dtype=dtype)
+        column.fill(value)
+        return column
     return np.asarray(value, dtype=dtype)[keep]
 
 
@@ -82,12 +86,13 @@ class TieStore:
         k, lo, hi, keep = kernels.new_pairs(u, v, self.n, self.b, self.row_starts(), self._pending_keys)
         if not keep.any():
             return keep
+        n_kept = int(np.count_nonzero(keep))
         self._pending.append({
             "key": k[keep], "a": lo[keep], "b": hi[keep],
-            "s": _column(s, np.float32, keep),
-            "q": _column(q, np.float32, keep),
-            "origin": _column(origin, np.int8, keep),
-            "met": _column(met, bool, keep),
+            "s": _column(s, np.float32, keep, n_kept),
+            "q": _column(q, np.float32, keep, n_kept),
+            "origin": _column(origin, np.int8, keep, n_kept),
+            "met": _column(met, bool, keep, n_kept),
         })
         self._pending_keys = np.sort(np.concatenate([self._pending_keys, k[keep]]))
         return keep
