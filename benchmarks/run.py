@@ -1,6 +1,6 @@
 """Speed and memory of the belonging model against the targets of issue 3.
 
-    .venv/bin/python benchmarks/run.py                 # 1k, 10k, 100k (3 runs each), 1M (about 8 minutes)
+    .venv/bin/python benchmarks/run.py                 # 1k, 10k, 100k (3 runs each), 1M (about 9 minutes)
     .venv/bin/python benchmarks/run.py --quick         # 1k, 10k, sweep unit, dashboard step, yardstick at 10k
     .venv/bin/python benchmarks/run.py --sizes 1000,10000,100000 --repeat 3 --json out.json
 
@@ -26,8 +26,8 @@ memory do not carry over from one measurement to the next):
 - Yardstick: benchmarks/yardstick.py (textbook Mesa: one Agent per citizen, per-agent
   step(), networkx ties) at 100,000 citizens (10,000 with --quick) for a few weeks;
   its rate counts only its weekly steps (not building the graph), per citizen-week.
-  Each yardstick run is paired with a model run at the same size just before it (both
-  see the same phase of a shared machine); the ratio is the median over the pairs of
+  Each yardstick run follows one of the model runs at its size (both see the same
+  phase of a shared machine); the ratio is the median over those pairs of
   the model's citizen-weeks per second (which includes building and burn-in) over the
   yardstick's.
 
@@ -317,7 +317,8 @@ def main(argv=None) -> int:
     ap.add_argument("--yardstick-citizens", type=int, default=None, help="default 100000 (10000 with --quick)")
     ap.add_argument("--yardstick-weeks", type=int, default=4)
     ap.add_argument("--yardstick-repeat", type=int, default=None,
-                    help="run the yardstick this many times and report the median run by rate (default 3, 1 with --quick)")
+                    help="run the yardstick this many times, each right after a model run of its size; the "
+                         "ratio is the median over those pairs (default 3, 1 with --quick)")
     ap.add_argument("--no-yardstick", action="store_true")
     ap.add_argument("--timeout", type=float, default=360.0, help="kill a run after this many seconds (default 360)")
     ap.add_argument("--max-mem-gib", type=float, default=8.0, help="kill a run past this resident memory (default 8)")
@@ -342,6 +343,8 @@ def main(argv=None) -> int:
     else:
         sizes = [1000, 10000] if args.quick else [1000, 10000, 100000, 1000000]
     ys_n = args.yardstick_citizens or (10000 if args.quick else 100000)
+    if not args.no_yardstick and ys_n not in sizes:
+        sizes = sorted(set(sizes) | {ys_n})     # the ratio needs the model at the yardstick's size
     if args.repeat is None:
         args.repeat = 1 if args.quick else 3
     if args.yardstick_repeat is None:
@@ -366,10 +369,20 @@ def main(argv=None) -> int:
         print(f"  warm-up run failed: {warm['error']}", file=sys.stderr)
         return 1
     results["warm_up_wall_s"] = warm["wall_s"]
+    pairs = []          # (model run, yardstick run) at the yardstick's size, one right after the other
     for n in sizes:
-        print(f"  running {n:,} citizens ...", file=sys.stderr, flush=True)
-        reps = [spawn("model", [n, WEEKS, args.seed], timeout, max_mem)
-                for _ in range(args.repeat if n <= args.repeat_up_to else 1)]
+        runs = args.repeat if n <= args.repeat_up_to else 1
+        if n == ys_n and not args.no_yardstick:
+            # each yardstick run follows a model run of the same size, so that both see the same
+            # phase of this shared machine; those model runs are this size's runs too
+            print(f"  running {n:,} citizens, each run followed by the yardstick ...", file=sys.stderr, flush=True)
+            for _ in range(max(runs, args.yardstick_repeat)):
+                pairs.append((spawn("model", [n, WEEKS, args.seed], timeout, max_mem),
+                              spawn("yardstick", [n, args.yardstick_weeks], timeout, max_mem)))
+            reps = [m for m, _ in pairs]
+        else:
+            print(f"  running {n:,} citizens ...", file=sys.stderr, flush=True)
+            reps = [spawn("model", [n, WEEKS, args.seed], timeout, max_mem) for _ in range(runs)]
         ok_reps = sorted((x for x in reps if x["ok"]), key=lambda x: x["wall_s"])
         r = ok_reps[(len(ok_reps) - 1) // 2] if ok_reps else reps[0]      # the median run by wall time
         r["repeats"] = [x["wall_s"] for x in reps]
@@ -445,28 +458,22 @@ def main(argv=None) -> int:
         failed = True
         print(f"Dashboard step failed: {ds['error']}")
 
-    # yardstick: each of its runs is paired with a model run at the same size just before it, so
-    # that both see the same phase of this shared machine; the ratio is the median of the pairs
+    # yardstick: the ratio is the median over the (model run, yardstick run) pairs made above
     ratio = None
-    if not args.no_yardstick:
-        print(f"  yardstick at {ys_n:,}, each run paired with a model run ...", file=sys.stderr, flush=True)
-        pairs = [(spawn("model", [ys_n, WEEKS, args.seed], timeout, max_mem),
-                  spawn("yardstick", [ys_n, args.yardstick_weeks], timeout, max_mem))
-                 for _ in range(max(1, args.yardstick_repeat))]
+    if pairs:
         ok_pairs = [(m, y) for m, y in pairs if m["ok"] and y["ok"]]
         for m, _ in ok_pairs:
             m["citizen_weeks_per_s"] = m["citizens"] * (m["burn_in"] + m["weeks"]) / m["model_s"]
-        ys_all = [y for _, y in pairs]
-        results["yardstick_pairs"] = [{"model": m, "yardstick": y} for m, y in pairs]
+        results["yardstick_runs"] = [y for _, y in pairs]
         if ok_pairs:
-            median_of = statistics.median
             rates = [y["citizen_weeks_per_s"] for _, y in ok_pairs]
             ys = sorted((y for _, y in ok_pairs), key=lambda y: y["citizen_weeks_per_s"])[(len(ok_pairs) - 1) // 2]
             results["yardstick"] = ys
-            ratio = median_of([m["citizen_weeks_per_s"] / y["citizen_weeks_per_s"] for m, y in ok_pairs])
-            step_only = median_of([m["citizens"] * WEEKS / m["run_s"] / y["citizen_weeks_per_s"] for m, y in ok_pairs])
-            ratio_cpu = median_of([m["citizens"] * (m["burn_in"] + m["weeks"]) / m["model_cpu_s"]
-                                   / y["citizen_weeks_per_cpu_s"] for m, y in ok_pairs])
+            ratio = statistics.median(m["citizen_weeks_per_s"] / y["citizen_weeks_per_s"] for m, y in ok_pairs)
+            step_only = statistics.median(m["citizens"] * WEEKS / m["run_s"] / y["citizen_weeks_per_s"]
+                                          for m, y in ok_pairs)
+            ratio_cpu = statistics.median(m["citizens"] * (m["burn_in"] + m["weeks"]) / m["model_cpu_s"]
+                                          / y["citizen_weeks_per_cpu_s"] for m, y in ok_pairs)
             results["ratio"] = {"wall": ratio, "weekly_steps_only": step_only, "cpu": ratio_cpu,
                                 "pairs": len(ok_pairs)}
             print(f"Yardstick (textbook Mesa, benchmarks/yardstick.py) at {ys_n:,} citizens: build {ys['build_s']:.1f} s, "
@@ -476,14 +483,13 @@ def main(argv=None) -> int:
                   f"{ys['ties_per_citizen_end']:.1f}; peak {_mib(ys['peak_bytes'])} MiB")
             model_rates = ", ".join(f"{m['citizen_weeks_per_s']:,.0f}" for m, _ in ok_pairs)
             pair_ratios = ", ".join(f"{m['citizen_weeks_per_s'] / y['citizen_weeks_per_s']:.0f}x" for m, y in ok_pairs)
-            print(f"Model / yardstick at {ys_n:,}, each yardstick run paired with a model run just before it "
+            print(f"Model / yardstick at {ys_n:,}, each yardstick run right after a model run "
                   f"(model {model_rates} citizen-weeks/s, build and burn-in included): median {ratio:.0f}x "
                   f"citizen-weeks/s (pairs {pair_ratios}); {step_only:.0f}x comparing weekly steps only; "
                   f"{ratio_cpu:.0f}x per CPU second")
-        failed_ys = [x for x in ys_all if not x["ok"]] + [m for m, _ in pairs if not m["ok"]]
-        for x in failed_ys:
-            print(f"Yardstick pair: {x['error'].splitlines()[0] if x['error'] else 'failed'}")
-            if "killed" not in x["error"]:
+        for y in (y for _, y in pairs if not y["ok"]):
+            print(f"Yardstick: {y['error'].splitlines()[0] if y['error'] else 'failed'}")
+            if "killed" not in y["error"]:
                 failed = True
 
     # exponent
