@@ -82,31 +82,48 @@ def comparison_run(task: dict) -> dict:
     }
 
 
+def _model_record(sc, seed: int, prefix: str = "") -> dict:
+    """Run one scenario at one seed: {prefix + column: value} for outcomes (start, end) and costs."""
+    from sim import BelongingModel, OUTCOMES, scenario_hash
+
+    model = BelongingModel(sc, seed=seed)
+    model.run()
+    # the hash of the point's scenario (same for every replicate): the seed is stored on its own
+    rec = {f"{prefix}scenario_hash": scenario_hash(sc)}
+    for k, v in model.outcomes().items():
+        rec[f"{prefix}{k}_start"] = v["start"]
+        rec[f"{prefix}{k}_end"] = v["end"]
+    rec[f"{prefix}no_longer_lonely"] = float(model.no_longer_lonely())
+    rec[f"{prefix}total_cost"] = model.total_cost()
+    for lever, cost in model.costs.items():
+        rec[f"{prefix}cost_{lever}"] = float(cost)
+    assert set(OUTCOMES) <= {k[len(prefix): -len("_end")] for k in rec if k.endswith("_end")}
+    return rec
+
+
 def sweep_run(task: dict) -> dict:
     """One sweep run: a scenario with the point's overrides and the run's seed.
 
     task: {"run_id", "point", "replicate", "seed", "base": Scenario, "overrides": {key: value},
-    "params": {key: value as stored}}. Returns one flat record: parameters, seed,
-    scenario hash, model version, every outcome at start and end, costs.
+    "contrast": Scenario or None}. Returns one flat record: scenario hash, model version,
+    every outcome at start and end, costs. With a contrast scenario, the same overrides
+    and the same seed run on it too (common random numbers) and its numbers are added
+    under `contrast_` + the same column names.
     """
-    from sim import BelongingModel, OUTCOMES, __version__, load_scenario, scenario_hash
+    from sim import __version__, load_scenario
+
+    from .spec import CONTRAST_PREFIX
 
     sc = load_scenario(task["base"], task["overrides"])
+    contrast = task.get("contrast")
+    csc = load_scenario(contrast, task["overrides"]) if contrast is not None else None
     t0 = time.perf_counter()
-    model = BelongingModel(sc, seed=int(task["seed"]))
-    model.run()
-    # the hash of the point's scenario (same for every replicate): the seed is stored on its own
-    rec = {"scenario_hash": scenario_hash(sc), "model_version": __version__,
-           "model_fingerprint": model_fingerprint()}
-    for k, v in model.outcomes().items():
-        rec[f"{k}_start"] = v["start"]
-        rec[f"{k}_end"] = v["end"]
-    rec["no_longer_lonely"] = float(model.no_longer_lonely())
-    rec["total_cost"] = model.total_cost()
-    for lever, cost in model.costs.items():
-        rec[f"cost_{lever}"] = float(cost)
+    seed = int(task["seed"])
+    rec = {"model_version": __version__, "model_fingerprint": model_fingerprint()}
+    rec.update(_model_record(sc, seed))
+    if csc is not None:
+        rec.update(_model_record(csc, seed, CONTRAST_PREFIX))
     rec["seconds"] = time.perf_counter() - t0
-    assert set(OUTCOMES) <= {k[: -len("_end")] for k in rec if k.endswith("_end")}
     return rec
 
 

@@ -24,8 +24,48 @@
     "support.digital_training" = { levels = [false, true] }
     "activities.new_per_1000" = { bounds = [0, 4], steps = 3 }     # factorial: 0, 2, 4
 
+Parameters from the schema's roles. Instead of repeating a range for each of ~180
+assumptions, a spec can take every parameter of one role from sim/scenarios/schema.py,
+with bounds = the parameter's plausible `range` from `parameter_table()`:
+
+    [parameters.from_schema]
+    role = "uncertainty"               # lever | uncertainty | setting (required)
+    sections = ["ties", "loneliness"]  # optional: only these sections (a section includes its
+                                       #   subsections: "support" takes "support.components" too)
+    exclude_sections = ["costs"]       # optional: leave these sections out (same matching)
+    exclude = ["ties.trial_weeks"]     # optional: leave single keys out
+    discrete = false                   # optional: true also takes booleans and choices of the role,
+                                       #   with every allowed value as a level
+
+It expands, in the schema's order, to `"<key>" = { bounds = <range> }` for every parameter
+of that role (whole-number parameters keep whole-number bounds). Left out: parameters
+without a range (booleans and choices unless `discrete = true`; settings such as
+`population.neighbourhood_size`), `run.*` (citizens, weeks and seeds come from the spec)
+and keys fixed in `[set]`. Entries written out in `[parameters]` next to it replace the
+expanded entry of the same key (in its place) or are added after the expanded ones. The
+expansion needs a sampling method (sobol, morris, fast: a factorial would need levels).
+The normalised spec (`spec.data`, the manifest's "spec", the spec hash) holds the expanded
+list, so a changed range in the schema is a different spec and `--resume` refuses it;
+`spec.from_schema` (and the manifest's "parameters_from_schema") keeps the directive.
+
+Effects against a contrast scenario. With
+
+    contrast = "baseline"              # a preset name or a scenario .toml path
+
+every run (sample point x replicate) also runs the contrast scenario with the same sampled
+parameter values, the same `[set]`, citizens and weeks, and the same seed (common random
+numbers between the two scenarios). Everything else of the contrast (its levers) stays as
+the contrast scenario has it. Outputs may then also be `<output>_effect` (base minus
+contrast, run by run) and `<output>_contrast` (the contrast's value), for any output
+below: e.g. "lonely_share_effect", "lonely_share_contrast", "belonging_change_effect",
+"total_cost_effect". The contrast's numbers are stored in the same run row, in columns
+prefixed `contrast_` (`contrast_lonely_share_end`, `contrast_total_cost`, ...). A swept
+lever is applied to both scenarios, which is rarely what an effect means: sweep
+uncertainties when you measure an effect.
+
 Outputs are outcome names (the value at the end of the run), `<outcome>_change` (end
-minus start), `total_cost` or `no_longer_lonely`. Integer parameters are sampled
+minus start), `total_cost` or `no_longer_lonely` (and, with a contrast, each of these
+with `_effect` or `_contrast` appended). Integer parameters are sampled
 uniformly over whole numbers within their bounds (inclusive); booleans and choices take
 `levels`, mapped from SALib's unit interval to equal slices (one per level).
 Everything is checked before anything runs; a wrong spec raises SpecError naming the
@@ -54,29 +94,47 @@ METHOD_OPTIONS = {
     "fast": {"M": 4, "num_resamples": 200, "conf_level": 0.95},
     "factorial": {"num_resamples": 200, "conf_level": 0.95},
 }
-TOP_KEYS = ("name", "description", "base", "method", "samples", "replicates", "seed", "citizens", "weeks",
-            "outputs", "common_random_numbers", "options", "set", "parameters")
+TOP_KEYS = ("name", "description", "base", "contrast", "method", "samples", "replicates", "seed", "citizens",
+            "weeks", "outputs", "common_random_numbers", "options", "set", "parameters")
 PARAM_KEYS = ("bounds", "levels", "steps")
 EXTRA_OUTPUTS = ("total_cost", "no_longer_lonely")
+FROM_SCHEMA = "from_schema"
+FROM_SCHEMA_KEYS = ("role", "sections", "exclude_sections", "exclude", "discrete")
+CONTRAST_PREFIX = "contrast_"               # columns of the contrast run in a results row
+CONTRAST_SUFFIXES = ("_effect", "_contrast")
 
 
 class SpecError(ValueError):
     """A sweep spec that cannot run, naming the key, the value and what is allowed."""
 
 
-def allowed_outputs() -> list[str]:
+def allowed_outputs(contrast: bool = False) -> list[str]:
+    """The output names a spec may ask for; with contrast=True also `<output>_effect` and `<output>_contrast`."""
     from sim import OUTCOMES
-    return list(OUTCOMES) + [f"{o}_change" for o in OUTCOMES] + list(EXTRA_OUTPUTS)
+    plain = list(OUTCOMES) + [f"{o}_change" for o in OUTCOMES] + list(EXTRA_OUTPUTS)
+    if not contrast:
+        return plain
+    return plain + [o + suffix for suffix in CONTRAST_SUFFIXES for o in plain]
+
+
+def _column_values(df, output: str, prefix: str = "") -> np.ndarray:
+    if output.endswith("_change"):
+        o = output[: -len("_change")]
+        return (df[f"{prefix}{o}_end"] - df[f"{prefix}{o}_start"]).to_numpy(dtype=np.float64)
+    if output in EXTRA_OUTPUTS:
+        return df[prefix + output].to_numpy(dtype=np.float64)
+    return df[f"{prefix}{output}_end"].to_numpy(dtype=np.float64)
 
 
 def output_values(df, output: str) -> np.ndarray:
-    """The values of one output from a results frame (end, end - start, or a cost column)."""
-    if output.endswith("_change"):
-        o = output[: -len("_change")]
-        return (df[f"{o}_end"] - df[f"{o}_start"]).to_numpy(dtype=np.float64)
-    if output in EXTRA_OUTPUTS:
-        return df[output].to_numpy(dtype=np.float64)
-    return df[f"{output}_end"].to_numpy(dtype=np.float64)
+    """The values of one output from a results frame (end, end - start, or a cost column);
+    `<output>_contrast` reads the contrast run's columns, `<output>_effect` is base minus contrast."""
+    if output.endswith("_effect"):
+        o = output[: -len("_effect")]
+        return _column_values(df, o) - _column_values(df, o, CONTRAST_PREFIX)
+    if output.endswith("_contrast"):
+        return _column_values(df, output[: -len("_contrast")], CONTRAST_PREFIX)
+    return _column_values(df, output)
 
 
 def _field_kind(key: str):
@@ -163,6 +221,9 @@ class SweepSpec:
     parameters: list[Parameter]
     data: dict = field(repr=False)         # the normalised spec (what the manifest stores)
     path: str | None = None
+    contrast: str | None = None            # the contrast scenario's name or path (None: no contrast)
+    contrast_scenario: Any = None          # sim.Scenario with [set], citizens and weeks applied
+    from_schema: dict | None = None        # the normalised [parameters.from_schema] directive, if any
 
     @property
     def spec_hash(self) -> str:
@@ -325,13 +386,18 @@ def _validate(data: dict, origin: str) -> SweepSpec:
 
     # outputs
     outputs = data["outputs"]
-    allowed = allowed_outputs()
+    has_contrast = data.get("contrast") is not None
+    allowed = allowed_outputs(contrast=has_contrast)
     if isinstance(outputs, str):
         outputs = [outputs]
     if not isinstance(outputs, list) or not outputs:
         raise _err(origin, "outputs", outputs, f"a non-empty list of: {', '.join(allowed)}")
     for o in outputs:
         if o not in allowed:
+            if (not has_contrast and isinstance(o, str) and o.endswith(CONTRAST_SUFFIXES)
+                    and o in allowed_outputs(contrast=True)):
+                raise _err(origin, "outputs", o, "an effect or contrast output needs a contrast scenario: add "
+                                                 'contrast = "baseline" (or another preset or .toml path) to the spec')
             raise _err(origin, "outputs", o, f"one of {', '.join(allowed)}")
     if len(set(outputs)) != len(outputs):
         dup = next(o for o in outputs if outputs.count(o) > 1)
@@ -360,14 +426,41 @@ def _validate(data: dict, origin: str) -> SweepSpec:
     except ScenarioError as exc:
         raise SpecError(f"{origin}: base scenario {base!r} with [set], citizens and weeks:\n{exc}") from None
 
+    # the contrast scenario: the same [set], citizens and weeks, its own levers
+    contrast = data.get("contrast")
+    contrast_sc = None
+    if contrast is not None:
+        if not isinstance(contrast, str) or not contrast:
+            raise _err(origin, "contrast", contrast, "a preset name or the path of a scenario .toml file "
+                                                     '(the scenario the base is compared with, e.g. "baseline")')
+        try:
+            contrast_sc = load_scenario(contrast, over)
+        except ScenarioError as exc:
+            raise SpecError(f"{origin}: contrast scenario {contrast!r} with [set], citizens and weeks:\n{exc}") from None
+        from sim import scenario_hash
+        if scenario_hash(contrast_sc) == scenario_hash(base_sc):
+            raise _err(origin, "contrast", contrast, f"a scenario that differs from the base {base!r} "
+                                                     "(the same scenario has no effect to measure)")
+
     # parameters
     params_in = data["parameters"]
     if not isinstance(params_in, dict) or not params_in:
         raise _err(origin, "parameters", params_in,
-                   'a table of dotted scenario keys, e.g. "support.workers" = { bounds = [0, 30] }')
+                   'a table of dotted scenario keys, e.g. "support.workers" = { bounds = [0, 30] }, '
+                   'or [parameters.from_schema] role = "uncertainty"')
+    from_schema = None
+    if FROM_SCHEMA in params_in:
+        params_in = dict(params_in)
+        from_schema, expanded = _expand_from_schema(origin, params_in.pop(FROM_SCHEMA), method, fixed)
+        explicit = params_in
+        params_in = {k: explicit.get(k, v) for k, v in expanded.items()}
+        params_in.update({k: v for k, v in explicit.items() if k not in expanded})
+        if not params_in:
+            raise _err(origin, f"parameters.{FROM_SCHEMA}", from_schema,
+                       "a selection holding at least one parameter with a range (none is left)")
     parameters = []
     for key, ps in params_in.items():
-        parameters.append(_parameter(origin, key, ps, method, base_sc))
+        parameters.append(_parameter(origin, key, ps, method, base_sc, contrast_sc))
     if method != "factorial" and len(parameters) < 2:
         raise _err(origin, "parameters", list(params_in), f"at least two parameters for {method} "
                                                           "(with one, all variance belongs to it)")
@@ -382,13 +475,96 @@ def _validate(data: dict, origin: str) -> SweepSpec:
         "parameters": {p.key: ({"levels": list(p.levels)} if p.levels is not None else {"bounds": list(p.bounds)})
                        for p in parameters},
     }
+    if contrast is not None:          # only when set, so that specs without one keep their hash
+        norm["contrast"] = contrast
     return SweepSpec(name=name, description=description, base=base, base_scenario=base_sc, method=method,
                      samples=samples, replicates=replicates, seed=seed, citizens=base_sc.run.citizens,
                      weeks=base_sc.run.weeks, outputs=list(outputs), crn=crn, options=options, fixed=fixed,
-                     parameters=parameters, data=norm)
+                     parameters=parameters, data=norm, contrast=contrast, contrast_scenario=contrast_sc,
+                     from_schema=from_schema)
 
 
-def _parameter(origin, key, ps, method, base_sc) -> Parameter:
+def _schema_sections() -> list[str]:
+    """Every section name of the scenario schema (dotted for subsections, e.g. support.components)."""
+    from sim.scenarios.schema import parameter_table
+    return list(dict.fromkeys(r["section"] for r in parameter_table()))
+
+
+def _in_sections(section: str, names) -> bool:
+    return any(section == n or section.startswith(n + ".") for n in names)
+
+
+def _expand_from_schema(origin: str, fs, method: str, fixed: dict) -> tuple[dict, dict]:
+    """([parameters.from_schema] normalised, {key: {"bounds": range} or {"levels": [...]}}) in schema order."""
+    from sim.scenarios.schema import ROLES, parameter_table
+
+    where = f"parameters.{FROM_SCHEMA}"
+    if not isinstance(fs, dict):
+        raise _err(origin, where, fs, 'a table, e.g. role = "uncertainty", exclude_sections = ["costs"]')
+    for k in fs:
+        if k not in FROM_SCHEMA_KEYS:
+            raise SpecError(f"{origin}: unknown key {where + '.' + k!r} (value {fs[k]!r}); allowed: "
+                            f"{', '.join(FROM_SCHEMA_KEYS)}")
+    if "role" not in fs:
+        raise SpecError(f"{origin}: missing key {where + '.role'!r}; one of {', '.join(ROLES)}")
+    role = fs["role"]
+    if role not in ROLES:
+        raise _err(origin, where + ".role", role, f"one of {', '.join(ROLES)}")
+    if method == "factorial":
+        raise _err(origin, where, fs, "only for sampling methods (sobol, morris, fast): a factorial design needs "
+                                      "levels for every parameter; write them out in [parameters]")
+    sections = _schema_sections()
+    lists = {}
+    for k in ("sections", "exclude_sections", "exclude"):
+        v = fs.get(k, [])
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise _err(origin, f"{where}.{k}", v, "a list of names")
+        lists[k] = v
+    rows = parameter_table()
+    role_sections = list(dict.fromkeys(r["section"] for r in rows if r["role"] == role))
+    for k in ("sections", "exclude_sections"):
+        for sname in lists[k]:
+            if sname not in sections:
+                raise _err(origin, f"{where}.{k}", sname, f"a section of the scenario schema: {', '.join(sections)}")
+            if not any(_in_sections(r, [sname]) for r in role_sections):
+                raise _err(origin, f"{where}.{k}", sname, f"a section holding {role} parameters: "
+                                                          f"{', '.join(role_sections)}")
+    role_keys = [r["key"] for r in rows if r["role"] == role]
+    for key in lists["exclude"]:
+        if key not in role_keys:
+            raise _err(origin, f"{where}.exclude", key, f"a dotted key of a {role} parameter "
+                                                        f"(e.g. {', '.join(role_keys[:3])})")
+    discrete = fs.get("discrete", False)
+    if not isinstance(discrete, bool):
+        raise _err(origin, f"{where}.discrete", discrete, "true or false (take booleans and choices too)")
+    out = {}
+    for r in rows:
+        key = r["key"]
+        if r["role"] != role or key.startswith("run.") or key in fixed or key in lists["exclude"]:
+            continue
+        if lists["sections"] and not _in_sections(r["section"], lists["sections"]):
+            continue
+        if _in_sections(r["section"], lists["exclude_sections"]):
+            continue
+        if r["range"] is not None:
+            lo, hi = r["range"]
+            if r["type"] == "int":
+                lo, hi = int(lo), int(hi)
+            elif r["type"] == "float":
+                lo, hi = float(lo), float(hi)
+            out[key] = {"bounds": [lo, hi]}
+        elif discrete:
+            kind, choices = _field_kind(key)
+            if kind in ("bool", "choice"):
+                out[key] = {"levels": list(choices)}
+    norm = {"role": role, "sections": lists["sections"], "exclude_sections": lists["exclude_sections"],
+            "exclude": lists["exclude"], "discrete": discrete}
+    return norm, out
+
+
+def _parameter(origin, key, ps, method, base_sc, contrast_sc=None) -> Parameter:
     from sim import ScenarioError, load_scenario
 
     where = f"parameters.{key}"
@@ -405,10 +581,13 @@ def _parameter(origin, key, ps, method, base_sc) -> Parameter:
     sample_value = (ps.get("levels") or ps.get("bounds") or [None])[0]
 
     def check(value):
-        try:
-            load_scenario(base_sc, {key: value})
-        except ScenarioError as exc:
-            raise SpecError(f"{origin}: parameter {key!r}: {exc}") from None
+        for what, sc in (("", base_sc), (" (in the contrast scenario)", contrast_sc)):
+            if sc is None:
+                continue
+            try:
+                load_scenario(sc, {key: value})
+            except ScenarioError as exc:
+                raise SpecError(f"{origin}: parameter {key!r}{what}: {exc}") from None
 
     if kind is None:
         check(sample_value)          # sim names the unknown key and what is allowed

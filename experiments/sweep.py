@@ -28,11 +28,13 @@ import pyarrow as pa
 
 from .executors import make_executor
 from .runner import model_fingerprint, safe_sweep_run, sweep_run
-from .spec import SweepSpec, load_spec, output_values
+from .spec import CONTRAST_PREFIX, SweepSpec, load_spec, output_values
 from .store import RunStore, atomic_write_frame, read_results, stored_runs
 
 DEFAULT_ROOT = Path("results/sweeps")
 COMPACT_EVERY = 2000
+RANKING_TOP = 20          # parameters per output in ranking.md and the CLI's summary
+PLOT_TOP = 30             # parameters per plot when a sweep has more (the largest main index first)
 
 
 class SweepError(RuntimeError):
@@ -67,12 +69,16 @@ def _schema(spec: SweepSpec) -> pa.Schema:
             fields.append((p.key, pa.float64()))
         else:
             fields.append((p.key, kinds[p.kind]))
-    for o in OUTCOMES:
-        fields += [(f"{o}_start", pa.float64()), (f"{o}_end", pa.float64())]
-    fields += [("no_longer_lonely", pa.float64()), ("total_cost", pa.float64())]
-    fields += [(f"cost_{lever}", pa.float64()) for lever in LEVERS]
-    fields += [("scenario_hash", pa.string()), ("model_version", pa.string()), ("model_fingerprint", pa.string()),
-               ("seconds", pa.float64())]
+    prefixes = [""] + ([CONTRAST_PREFIX] if spec.contrast is not None else [])
+    for pre in prefixes:
+        for o in OUTCOMES:
+            fields += [(f"{pre}{o}_start", pa.float64()), (f"{pre}{o}_end", pa.float64())]
+        fields += [(f"{pre}no_longer_lonely", pa.float64()), (f"{pre}total_cost", pa.float64())]
+        fields += [(f"{pre}cost_{lever}", pa.float64()) for lever in LEVERS]
+    fields += [("scenario_hash", pa.string())]
+    if spec.contrast is not None:
+        fields += [(f"{CONTRAST_PREFIX}scenario_hash", pa.string())]
+    fields += [("model_version", pa.string()), ("model_fingerprint", pa.string()), ("seconds", pa.float64())]
     return pa.schema(fields)
 
 
@@ -130,6 +136,7 @@ def run_sweep(
     design = _design_frame(spec, X, points)
     schema = _schema(spec)
     base_hash = scenario_hash(spec.base_scenario)
+    contrast_hash = scenario_hash(spec.contrast_scenario) if spec.contrast is not None else None
     fingerprint = model_fingerprint()
 
     store.lock()
@@ -140,7 +147,7 @@ def run_sweep(
                 raise SweepError(f"{folder} already holds a sweep ({old.get('name')}, "
                                  f"{len(stored_runs(folder))}/{old.get('n_runs')} runs stored): pass --resume "
                                  "(resume=True) to continue it, or choose another --out folder")
-            _check_same(old, spec, base_hash, __version__, fingerprint, folder)
+            _check_same(old, spec, base_hash, __version__, fingerprint, folder, contrast_hash)
             import pyarrow.parquet as pq
             stored_design = pq.read_table(folder / "design.parquet").to_pandas()
             if (list(stored_design.columns) != list(design.columns)
@@ -156,6 +163,8 @@ def run_sweep(
                 "spec": spec.data, "spec_hash": spec.spec_hash, "spec_path": spec.path,
                 "spec_text": Path(spec.path).read_text() if spec.path else None,
                 "model_version": __version__, "model_fingerprint": fingerprint, "base_scenario_hash": base_hash,
+                "contrast": spec.contrast, "contrast_scenario_hash": contrast_hash,
+                "parameters_from_schema": spec.from_schema,
                 "n_points": n_points, "replicates": R, "n_runs": n_runs,
                 "parameters": [{"key": p.key, "kind": p.kind, "bounds": p.bounds, "levels": p.levels}
                                for p in spec.parameters],
@@ -186,11 +195,12 @@ def run_sweep(
                       "stored": len(done_ids), "merged": merged})
 
         base = spec.base_scenario
+        contrast = spec.contrast_scenario
 
         def task(rid):
             p, r = divmod(rid, R)
             return {"run_id": rid, "point": p, "replicate": r, "seed": spec.run_seed(p, r), "base": base,
-                    "overrides": points[p], "fn": run_fn or sweep_run}
+                    "contrast": contrast, "overrides": points[p], "fn": run_fn or sweep_run}
 
         n_failed = 0 if retry_failed else len(failed_ids)
         n_done = len(done_ids)
@@ -208,6 +218,8 @@ def run_sweep(
                             "attempt": attempts.get(rid, 0) + 1, "session": session, **points[p]})
                 if rec.get("scenario_hash") is None:
                     rec["scenario_hash"] = _hash_or_blank(base, points[p])
+                if contrast is not None and rec.get(f"{CONTRAST_PREFIX}scenario_hash") is None:
+                    rec[f"{CONTRAST_PREFIX}scenario_hash"] = _hash_or_blank(contrast, points[p])
                 rec.setdefault("model_version", __version__)
                 if rec["status"] == "ok" and rec.get("model_fingerprint", fingerprint) != fingerprint:
                     rec.update(status="failed", error=(
@@ -256,7 +268,8 @@ def _hash_or_blank(base, overrides) -> str:
         return ""
 
 
-def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, fingerprint: str, folder: Path) -> None:
+def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, fingerprint: str, folder: Path,
+                contrast_hash: str | None = None) -> None:
     if old.get("kind") != "sweep":
         raise SweepError(f"{folder}: manifest is not a sweep's")
     if old.get("spec_hash") != spec.spec_hash:
@@ -267,6 +280,9 @@ def _check_same(old: dict, spec: SweepSpec, base_hash: str, version: str, finger
     if old.get("base_scenario_hash") != base_hash:
         raise SweepError(f"{folder}: the base scenario {spec.base!r} changed since this sweep started "
                          f"(hash {old.get('base_scenario_hash')} -> {base_hash}); start a new folder")
+    if old.get("contrast_scenario_hash") != contrast_hash:
+        raise SweepError(f"{folder}: the contrast scenario {spec.contrast!r} changed since this sweep started "
+                         f"(hash {old.get('contrast_scenario_hash')} -> {contrast_hash}); start a new folder")
     if old.get("model_version") != version:
         raise SweepError(f"{folder}: started with model version {old.get('model_version')}, this is {version}; "
                          "runs would not be comparable: start a new folder")
@@ -322,6 +338,10 @@ def analyse_sweep(folder: str | Path, spec: SweepSpec | None = None, results: pd
                         "(SALib issue 649); read them as rough")
         atomic_write_frame(folder / "indices.csv", indices)
         files.append(folder / "indices.csv")
+        from .ranking import write_ranking
+        write_ranking(folder / "ranking.md", indices, spec.outputs,
+                      title=f"{spec.name}: {spec.method}, {len(spec.parameters)} parameters", top=RANKING_TOP)
+        files.append(folder / "ranking.md")
         files += plot_indices(folder, spec, indices, variance)
     return {"indices": indices, "variance": variance, "levels": levels, "note": note, "files": files}
 
@@ -488,16 +508,22 @@ def factorial_indices(spec: SweepSpec, points, ok: pd.DataFrame):
 
 
 def plot_indices(folder: Path, spec: SweepSpec, indices: pd.DataFrame, variance: pd.DataFrame) -> list[Path]:
-    """One PNG per output: the method's indices per parameter with their intervals."""
+    """One PNG per output: the method's indices per parameter with their intervals (with more
+    than PLOT_TOP parameters, the PLOT_TOP with the largest mu_star or ST, largest first)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .ranking import ranking
+
     files = []
-    names = [p.key for p in spec.parameters]
+    all_names = [p.key for p in spec.parameters]
     shown = ("mu_star", "sigma") if spec.method == "morris" else ("S1", "ST")
     for o in spec.outputs:
         sub = indices[(indices.output == o)]
+        names = all_names
+        if len(all_names) > PLOT_TOP:
+            names = list(ranking(indices, o, top=PLOT_TOP)["parameter"])
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.6), dpi=110)
         y = np.arange(len(names))
         h = 0.38
@@ -511,6 +537,8 @@ def plot_indices(folder: Path, spec: SweepSpec, indices: pd.DataFrame, variance:
         ax.axvline(0, color="black", lw=0.6)
         noise = variance.set_index("output").loc[o, "seed_share"]
         ttl = f"{o}: {spec.method} ({spec.name})"
+        if len(names) < len(all_names):
+            ttl += f", top {len(names)} of {len(all_names)} parameters"
         if math.isfinite(noise):
             ttl += f"\nseed noise: {noise:.0%} of one run's variance"
         ax.set_title(ttl, fontsize=10)

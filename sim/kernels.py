@@ -24,11 +24,13 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def contact_gain(a, b, s, q, age, met, contact, wd, helped, u, hours, trial_weeks, n):
+def contact_gain(a, b, s, q, age, met, contact, wd, helped, u, hours, trial_weeks, n,
+                 full, c_base, c_close, c_trial, c_helped, trial_gain, online_hours):
     """Contact this week and the hours each tie asks for; per-citizen demand for hours.
 
-    p = (0.05 + 0.85 sqrt(min(s,200)/200) + 0.6 q [on trial]) wd_a wd_b + 0.15 max(helped_a, helped_b)
-    gain = hours (1 + 2 q [on trial]) if met else 0.5, when in contact.
+    p = (c_base + c_close sqrt(min(s,full)/full) + c_trial q [on trial]) wd_a wd_b + c_helped max(helped_a, helped_b)
+    gain = hours (1 + trial_gain q [on trial]) if met else online_hours, when in contact.
+    Coefficients are float32 (scenario section `ties`; defaults full 200, 0.05, 0.85, 0.6, 0.15, 2, 0.5).
     """
     m = a.shape[0]
     gain = np.zeros(m, dtype=np.float32)
@@ -37,15 +39,15 @@ def contact_gain(a, b, s, q, age, met, contact, wd, helped, u, hours, trial_week
         i = a[e]
         j = b[e]
         tq = q[e] if age[e] < trial_weeks else np.float32(0.0)
-        se = s[e] if s[e] < 200.0 else np.float32(200.0)
-        p = (np.float32(0.05) + np.float32(0.85) * np.sqrt(se / np.float32(200.0)) + np.float32(0.6) * tq) * wd[i] * wd[j]
+        se = s[e] if s[e] < full else full
+        p = (c_base + c_close * np.sqrt(se / full) + c_trial * tq) * wd[i] * wd[j]
         h = helped[i] if helped[i] > helped[j] else helped[j]
-        p += np.float32(0.15) * h
+        p += c_helped * h
         if contact[e] or u[e] < p:
             if met[e]:
-                g = np.float32(hours) * (np.float32(1.0) + np.float32(2.0) * tq)
+                g = np.float32(hours) * (np.float32(1.0) + trial_gain * tq)
             else:
-                g = np.float32(0.5)
+                g = online_hours
             gain[e] = g
             demand[i] += g
             demand[j] += g
@@ -53,11 +55,12 @@ def contact_gain(a, b, s, q, age, met, contact, wd, helped, u, hours, trial_week
 
 
 @njit(cache=True, nogil=True)
-def strengthen_and_decay(a, b, s, kin, gain, scale, d_friend, d_kin, weak, cap):
-    """s <- s (1 - d(s)) + gain min(scale_a, scale_b), capped; d(s) = d_base + weak exp(-s/25)."""
+def strengthen_and_decay(a, b, s, kin, gain, scale, d_friend, d_kin, weak, neg_inv_weak_hours, cap):
+    """s <- s (1 - d(s)) + gain min(scale_a, scale_b), capped; d(s) = d_base + weak exp(-s / weak_decay_hours)
+    (neg_inv_weak_hours = float32(-1 / weak_decay_hours))."""
     for e in range(a.shape[0]):
         se = s[e]
-        d = (d_kin if kin[e] else d_friend) + weak * np.exp(se * np.float32(-1.0 / 25.0))
+        d = (d_kin if kin[e] else d_friend) + weak * np.exp(se * neg_inv_weak_hours)
         sa = scale[a[e]]
         sb = scale[b[e]]
         se = se * (np.float32(1.0) - d) + gain[e] * (sa if sa < sb else sb)
@@ -65,13 +68,16 @@ def strengthen_and_decay(a, b, s, kin, gain, scale, d_friend, d_kin, weak, cap):
 
 
 @njit(cache=True, nogil=True)
-def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n):
+def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full, seen, help_, confide):
     """One pass over ties: closeness sums, LSNS-6 counts, lonely strong contacts, resources reached.
 
+    Hours thresholds (float32; scenario keys ties.close_friend_hours and outcomes.*_hours):
+    full 200, seen 20, help_ 50, confide 90.
+
     Returns
-      actual[n]      sum of closeness sqrt(min(s,200)/200) (x online_weight if never met)
-      counts[n, 6]   friends seen (s>=20), help (>=50), confide (>=90); kin seen, help, confide
-      lonely_w[n]    lonely strong contacts (s>=50), kin counting half
+      actual[n]      sum of closeness sqrt(min(s,full)/full) (x online_weight if never met)
+      counts[n, 6]   friends seen (s>=seen), help (>=help_), confide (>=confide); kin seen, help, confide
+      lonely_w[n]    lonely strong contacts (s>=help_), kin counting half (a definition of "half")
       strong_w[n]    strong contacts, kin counting half
       reach[n]       OR of the resource bits of strong contacts
 
@@ -88,16 +94,16 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n):
         i = a[e]
         j = b[e]
         se = s[e]
-        w = np.sqrt((se if se < 200.0 else np.float32(200.0)) / np.float32(200.0))
+        w = np.sqrt((se if se < full else full) / full)
         if not met[e]:
             w = w * online_weight
         actual[i] += w
         actual[j] += w
-        if se >= 20.0:
+        if se >= seen:
             g = 3 if kin[e] else 0
             counts[i, g] += 1
             counts[j, g] += 1
-            if se >= 50.0:
+            if se >= help_:
                 counts[i, g + 1] += 1
                 counts[j, g + 1] += 1
                 wk = np.float32(0.5) if kin[e] else np.float32(1.0)
@@ -109,7 +115,7 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n):
                     lonely_w[j] += wk
                 reach[i] |= resources[j]
                 reach[j] |= resources[i]
-                if se >= 90.0:
+                if se >= confide:
                     counts[i, g + 2] += 1
                     counts[j, g + 2] += 1
     return actual, counts, lonely_w, strong_w, reach
@@ -136,8 +142,9 @@ def adjacency(a, b, n):
 
 
 @njit(cache=True, nogil=True)
-def match_quality(a, b, interests, nbhd, nb_x, nb_y, need, confidence):
-    """q = 0.45 Jaccard(interests) + 0.25 / (1 + grid distance) + 0.30 (1 - |need gap|) max(confidence).
+def match_quality(a, b, interests, nbhd, nb_x, nb_y, need, confidence, w_interests, w_proximity, w_complement):
+    """q = w_interests Jaccard(interests) + w_proximity / (1 + grid distance)
+    + w_complement (1 - |need gap|) max(confidence)   (weights float32; defaults 0.45, 0.25, 0.30).
 
     One call instead of some twenty small numpy calls: matching, meetings and
     introductions ask for it many times a week, mostly for small sets of pairs.
@@ -164,45 +171,54 @@ def match_quality(a, b, interests, nbhd, nb_x, nb_y, need, confidence):
         ci = confidence[i]
         cj = confidence[j]
         comp = (np.float32(1.0) - abs(need[i] - need[j])) * (ci if ci > cj else cj)
-        out[e] = np.float32(0.45) * jac + np.float32(0.25) * prox + np.float32(0.30) * comp
+        out[e] = w_interests * jac + w_proximity * prox + w_complement * comp
     return out
 
 
 @njit(cache=True, nogil=True)
 def score_outcomes(actual, counts, lonely_w, strong_w, reach, activity, need, trait, shock, noise, rejection,
                    wellbeing_base, spread, centre, slope, lsns_bins, lonely_latent, ucla, belonging, wellbeing,
-                   lsns, network_size, social_capital):
+                   lsns, network_size, social_capital, c32, c64):
     """Per citizen, the formulas of sim/mechanisms/outcomes.py in one pass (writes the outcome columns).
 
     Each line keeps numpy's dtypes and order of operations (float32 where the numpy code
     worked in float32), so the numbers are bit-identical to the column-wise version.
     Returns unmet need (float32); shock is updated in place. LSNS-6 scores each of the
     six counts by lsns_bins (0..9+ people).
+
+    Coefficients (see outcomes.coefficients): c32, float32, holds group membership weight,
+    wanted base, wanted per need, shock persistence, shock sd, rejection weight, rejection
+    cap, membership belonging, rejection belonging; c64, float64, holds gap weight,
+    contagion reference, acceptance weight, wellbeing per belonging, its reference,
+    wellbeing per UCLA-3 point, its reference.
     """
+    member_w, w_base, w_need, persist, shock_sd, rej_w, rej_cap, memb_b, rej_b = (
+        c32[0], c32[1], c32[2], c32[3], c32[4], c32[5], c32[6], c32[7], c32[8])
+    gap_w, lf_ref, acc_w, wb_b, wb_b_ref, wb_l, wb_l_ref = c64[0], c64[1], c64[2], c64[3], c64[4], c64[5], c64[6]
     n = actual.shape[0]
     unmet = np.empty(n, dtype=np.float32)
     for i in range(n):
         member = np.float32(1.0) if activity[i] >= 0 else np.float32(0.0)
-        act = actual[i] + np.float64(np.float32(0.5) * member)
-        wanted = np.float32(np.float32(1.0) + np.float32(np.float32(6.0) * need[i]))
+        act = actual[i] + np.float64(member_w * member)
+        wanted = np.float32(w_base + np.float32(w_need * need[i]))
         gap = (np.float64(wanted) - act) / np.float64(wanted)
         gap = min(max(gap, -1.0), 1.0)
         unmet[i] = np.float32(gap if gap > 0.0 else 0.0)
-        lf = np.float64(lonely_w[i]) / max(np.float64(strong_w[i]), 1e-9) if strong_w[i] > 0 else 0.1
-        sh = np.float32(shock[i] * np.float32(0.9))
-        sh = np.float32(sh + np.float32(np.float32(0.05) * noise[i]))
+        lf = np.float64(lonely_w[i]) / max(np.float64(strong_w[i]), 1e-9) if strong_w[i] > 0 else lf_ref
+        sh = np.float32(shock[i] * persist)
+        sh = np.float32(sh + np.float32(shock_sd * noise[i]))
         shock[i] = sh
         rej = rejection[i]
-        lam = (0.6 * gap + np.float64(trait[i]) + np.float64(sh) + spread * (lf - 0.1)
-               + np.float64(np.float32(0.15) * min(rej, np.float32(2.0))))
+        lam = (gap_w * gap + np.float64(trait[i]) + np.float64(sh) + spread * (lf - lf_ref)
+               + np.float64(rej_w * min(rej, rej_cap)))
         lonely_latent[i] = np.float32(lam)
-        u = min(max(np.rint(centre + slope * lam), 3.0), 9.0)
+        u = min(max(np.rint(centre + slope * lam), 3.0), 9.0)      # definition: UCLA-3 runs 3-9
         ucla[i] = np.int8(u)
-        b = 0.7 * act / np.float64(wanted) + np.float64(np.float32(0.1) * member) - np.float64(np.float32(0.15) * rej)
+        b = acc_w * act / np.float64(wanted) + np.float64(memb_b * member) - np.float64(rej_b * rej)
         b = min(max(b, 0.0), 1.0)
-        belonging[i] = np.float32(12.0 + 72.0 * b)
-        w = np.float64(wellbeing_base[i]) + 5.0 * (b - 0.6) - 1.3 * (np.float64(ucla[i]) - 4.5)
-        wellbeing[i] = np.float32(min(max(w, 7.0), 35.0))
+        belonging[i] = np.float32(12.0 + 72.0 * b)                  # definition: the GBS runs 12-84
+        w = np.float64(wellbeing_base[i]) + wb_b * (b - wb_b_ref) - wb_l * (np.float64(ucla[i]) - wb_l_ref)
+        wellbeing[i] = np.float32(min(max(w, 7.0), 35.0))           # definition: SWEMWBS runs 7-35
         score = 0
         for c in range(6):
             k = counts[i, c]

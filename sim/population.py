@@ -14,7 +14,7 @@ INTERESTS = ("gardening", "walking", "cooking", "music", "crafts", "sport",
              "reading", "board games", "faith groups", "volunteering", "nature", "film")
 RESOURCES = ("advice about work", "help moving house", "lend a little money", "talk about personal matters",
              "help with forms", "look after you when ill", "fix things at home", "know about local services")
-LOW_LITERACY_CUT = 0.4
+LOW_LITERACY_CUT = 0.4   # definition: below this, a citizen is in the "low digital literacy" subgroup
 
 # platform states
 NEVER, JOINED, ACTIVE, LAPSED = 0, 1, 2, 3
@@ -31,7 +31,7 @@ MECHANISMS = ("reach", "barrier", "match", "bridge")
 
 
 def _beta_mean(rng, mean, concentration, n):
-    mean = float(np.clip(mean, 0.02, 0.98))
+    mean = float(np.clip(mean, 0.02, 0.98))   # guard: Beta parameters must stay positive
     return rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(np.float32)
 
 
@@ -41,6 +41,10 @@ class Population:
     def __init__(self, sc: Scenario, rng: np.random.Generator):
         pop = sc.population
         n = sc.run.citizens
+        m = sc.matching
+        # weights of match_quality (route c), read by every mechanism that pairs people
+        self.match_weights = (np.float32(m.weight_interests), np.float32(m.weight_proximity),
+                              np.float32(m.weight_complementarity))
         self.n = n
         # neighbourhoods: contiguous blocks of rows, on a square grid
         n_nb = max(1, int(round(n / pop.neighbourhood_size)))
@@ -55,32 +59,36 @@ class Population:
 
         # traits (context)
         self.low_literacy = rng.random(n) < pop.share_low_literacy
-        self.literacy = np.where(self.low_literacy, rng.uniform(0.05, LOW_LITERACY_CUT, n),
+        self.literacy = np.where(self.low_literacy, rng.uniform(pop.min_literacy, LOW_LITERACY_CUT, n),
                                  rng.uniform(LOW_LITERACY_CUT, 1.0, n)).astype(np.float32)
         self.reldiff = rng.random(n) < pop.share_relational_difficulties
         self.mh = rng.random(n) < pop.share_mh_condition
-        self.need = _beta_mean(rng, pop.mean_need_to_belong, 8, n)
-        conf = _beta_mean(rng, pop.mean_confidence, 6, n) - 0.15 * self.reldiff - 0.1 * self.mh
-        self.base_confidence = np.clip(conf, 0.02, 0.98).astype(np.float32)
+        self.need = _beta_mean(rng, pop.mean_need_to_belong, pop.need_concentration, n)
+        conf = (_beta_mean(rng, pop.mean_confidence, pop.confidence_concentration, n)
+                - pop.confidence_cut_reldiff * self.reldiff - pop.confidence_cut_mh * self.mh)
+        self.base_confidence = np.clip(conf, 0.02, 0.98).astype(np.float32)   # guard: never certain either way
         self.confidence = self.base_confidence.copy()
-        self.stigma = np.clip(_beta_mean(rng, pop.mean_stigma, 5, n) + 0.2 * self.mh, 0, 1).astype(np.float32)
-        self.trust = _beta_mean(rng, pop.mean_trust, 5, n)
+        self.stigma = np.clip(_beta_mean(rng, pop.mean_stigma, pop.stigma_concentration, n) + pop.stigma_rise_mh * self.mh,
+                              0, 1).astype(np.float32)
+        self.trust = _beta_mean(rng, pop.mean_trust, pop.trust_concentration, n)
         # low literacy goes with fewer devices (Statistics Denmark 2023 groups them)
         s_low = pop.share_low_literacy
-        norm = 3 * s_low + (1 - s_low)
-        p_no_device = np.clip(pop.share_no_device * np.where(self.low_literacy, 3.0, 1.0) / norm, 0, 1)
+        ratio = pop.no_device_ratio_low_literacy
+        norm = ratio * s_low + (1 - s_low)
+        p_no_device = np.clip(pop.share_no_device * np.where(self.low_literacy, ratio, 1.0) / norm, 0, 1)
         self.has_device = rng.random(n) >= p_no_device
         self.privacy = rng.random(n) >= pop.share_no_privacy
-        n_int = rng.integers(1, 4, n)
+        n_int = rng.integers(1, pop.max_interests + 1, n)
         bits = np.zeros(n, dtype=np.uint16)
-        for j in range(3):
+        for j in range(pop.max_interests):
             pick = rng.integers(0, len(INTERESTS), n)
             bits |= np.where(j < n_int, (1 << pick), 0).astype(np.uint16)
         self.interests = bits
-        res = rng.random((n, len(RESOURCES))) < np.where(self.mh, 0.25, 0.4)[:, None]
+        res = rng.random((n, len(RESOURCES))) < np.where(self.mh, pop.resource_share_mh, pop.resource_share)[:, None]
         self.resources = (res * (1 << np.arange(len(RESOURCES)))).sum(axis=1).astype(np.uint8)
-        self.wellbeing_base = (rng.normal(22.5, 3.5, n) - 3.0 * self.mh).astype(np.float32)
-        self.lonely_trait = (rng.normal(0.0, 0.12, n) + 0.1 * self.reldiff + 0.05 * self.mh).astype(np.float32)
+        self.wellbeing_base = (rng.normal(pop.wellbeing_mean, pop.wellbeing_sd, n) - pop.wellbeing_cut_mh * self.mh).astype(np.float32)
+        self.lonely_trait = (rng.normal(0.0, pop.lonely_trait_sd, n) + pop.lonely_trait_reldiff * self.reldiff
+                             + pop.lonely_trait_mh * self.mh).astype(np.float32)
         self.shock = np.zeros(n, dtype=np.float32)
 
         # platform
@@ -150,9 +158,10 @@ def match_quality(pop: Population, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """How well two people suit each other (route c): interests, proximity, complementary needs.
 
     Complementary needs: a similar wish for closeness, and at least one of the two
-    confident enough to carry the first meetings. Weights are an assumption.
+    confident enough to carry the first meetings. Weights: scenario keys matching.weight_*.
     """
     from . import kernels
     a = np.ascontiguousarray(a, dtype=np.int64)
     b = np.ascontiguousarray(b, dtype=np.int64)
-    return kernels.match_quality(a, b, pop.interests, pop.nbhd, pop.nb_x, pop.nb_y, pop.need, pop.confidence)
+    return kernels.match_quality(a, b, pop.interests, pop.nbhd, pop.nb_x, pop.nb_y, pop.need, pop.confidence,
+                                 *pop.match_weights)

@@ -5,22 +5,26 @@ exist anyway run throughout, burn-in included; those funded by the intervention
 (`new_per_1000`) open when the intervention starts.
 
 Joining. A citizen not in an activity looks for one with weekly chance
-join_rate * (0.3 + confidence) * withdrawal * (1 - stigma_weight * stigma * mh / 2),
-times (1 + 3 e) when their worker links them to activities (e = effectiveness).
-They look at 3 random open activities and take the best by shared interest and
-nearness; the group accepts them with chance 0.5 + 0.5 * interest match, times
-(1 - stigma / 3) for a citizen with a mental-health condition (stigma, Heyes 2018: a
-third lower only at stigma 1), times (1 + e) when the worker goes along (accompany).
+join_rate * (join_confidence_base + confidence) * withdrawal
+* (1 - stigma_weight * stigma * mh * stigma_share), times (1 + support_link_boost e) when
+their worker links them to activities (e = effectiveness; defaults 0.3, 0.5, 3).
+They look at options_considered (3) random open activities and take the best by shared
+interest and nearness; the group accepts them with chance accept_base + accept_interest *
+interest match (0.5, 0.5), times (1 - stigma / stigma_acceptance_divisor) for a citizen
+with a mental-health condition (stigma, Heyes 2018: a third lower only at stigma 1), times
+(1 + e) when the worker goes along (accompany).
 
 Attending and meeting. Members attend with chance attend_rate * withdrawal and
-leave with chance 0.02 + 0.05 * loneliness level. Each attendee meets 2 random
-co-attendees that week: an existing tie gets contact; otherwise a tie forms with
-chance 0.3 (0.5 + q) (0.5 + confidence of the one who speaks first).
+leave with chance leave_base + leave_lonely * loneliness level (0.02, 0.05). Each
+attendee meets meetings_per_attendance (2) random co-attendees that week: an existing tie
+gets contact; otherwise a tie forms with chance tie_chance (tie_match_base + q)
+(tie_confidence_base + confidence of the one who speaks first) (0.3, 0.5, 0.5).
 
-Encounters. With weekly chance encounter_rate * withdrawal * (1 + 2 unmet need) a
-citizen runs into a random neighbour (loneliness is also a signal to reconnect,
-Cacioppo & Hawkley 2009; the size of the drive is an assumption): contact if tied, else a tie forms with chance
-0.15 q (0.5 + confidence) (homophily: Asikainen et al. 2020).
+Encounters. With weekly chance encounter_rate * withdrawal * (1 + reconnection_drive *
+unmet need) (drive 2) a citizen runs into a random neighbour (loneliness is also a signal
+to reconnect, Cacioppo & Hawkley 2009; the size of the drive is an assumption): contact if
+tied, else a tie forms with chance encounter_tie_chance q (tie_confidence_base + confidence) (0.15;
+homophily: Asikainen et al. 2020). Constants: scenario section `activities`.
 """
 
 from __future__ import annotations
@@ -30,9 +34,6 @@ import numpy as np
 from ..population import INTERESTS, match_quality
 from ..tiestore import ACTIVITY, NEIGHBOUR
 from .common import loneliness_level, withdrawal
-
-
-RECONNECTION_DRIVE = 2.0   # unmet need to belong raises the chance of seeking company (assumption)
 
 
 class Venues:
@@ -61,7 +62,7 @@ class Venues:
 
 
 def _join(model, venues) -> None:
-    sc, pop, rng = model.sc, model.pop, model.rng
+    sc, pop, rng, ac = model.sc, model.pop, model.rng, model.sc.activities
     open_ = venues.open_mask(model.intervening) & (venues.members < venues.size)
     open_idx = np.flatnonzero(open_)
     if len(open_idx) == 0:
@@ -69,22 +70,23 @@ def _join(model, venues) -> None:
     out = pop.activity < 0
     link = (pop.support == 1) & sc.support.components.activities_link
     eff = np.where(link, pop.support_eff, 0.0)
-    p = (sc.activities.join_rate * (0.3 + pop.confidence) * withdrawal(model)
-         * (1 - sc.effects.stigma_weight * pop.stigma * pop.mh / 2) * (1 + 3 * eff))
+    p = (ac.join_rate * (ac.join_confidence_base + pop.confidence) * withdrawal(model)
+         * (1 - sc.effects.stigma_weight * pop.stigma * pop.mh * ac.stigma_share) * (1 + ac.support_link_boost * eff))
     seek = np.flatnonzero(out & (rng.random(pop.n) < p))
     if len(seek) == 0:
         return
-    options = open_idx[rng.integers(0, len(open_idx), (len(seek), 3))]
+    options = open_idx[rng.integers(0, len(open_idx), (len(seek), ac.options_considered))]
     bits = (1 << venues.interest[options].astype(np.uint16)).astype(np.uint16)
     interest_match = ((pop.interests[seek][:, None] & bits) > 0).astype(np.float32)
     d = np.hypot(pop.nb_x[pop.nbhd[seek]][:, None] - pop.nb_x[venues.nbhd[options]],
                  pop.nb_y[pop.nbhd[seek]][:, None] - pop.nb_y[venues.nbhd[options]])
-    score = interest_match + 1.0 / (1.0 + d)
+    score = interest_match + 1.0 / (1.0 + d)      # definition of the choice: interest, then nearness (as proximity())
     best = np.argmax(score, axis=1)
     act = options[np.arange(len(seek)), best]
     im = interest_match[np.arange(len(seek)), best]
     acc = sc.support.components.accompany & (pop.support[seek] == 1)
-    p_accept = (0.5 + 0.5 * im) * (1 - pop.stigma[seek] * pop.mh[seek] / 3) * (1 + np.where(acc, pop.support_eff[seek], 0))
+    p_accept = ((ac.accept_base + ac.accept_interest * im) * (1 - pop.stigma[seek] * pop.mh[seek] / ac.stigma_acceptance_divisor)
+                * (1 + np.where(acc, pop.support_eff[seek], 0)))
     ok = rng.random(len(seek)) < np.clip(p_accept, 0, 1)
     who, act = seek[ok], act[ok]
     # respect capacity: first come within the week
@@ -100,11 +102,11 @@ def _join(model, venues) -> None:
 
 
 def _leave(model, venues) -> None:
-    pop, rng = model.pop, model.rng
+    pop, rng, ac = model.pop, model.rng, model.sc.activities
     member = np.flatnonzero(pop.activity >= 0)
     if len(member) == 0:
         return
-    p = 0.02 + 0.05 * loneliness_level(pop, member)
+    p = ac.leave_base + ac.leave_lonely * loneliness_level(pop, member)
     closed = ~venues.open_mask(model.intervening)[pop.activity[member]]
     go = member[(rng.random(len(member)) < p) | closed]
     np.subtract.at(venues.members, pop.activity[go], 1)
@@ -144,7 +146,7 @@ def _attend(model, venues) -> None:
     start = np.searchsorted(act, act)
     size = np.searchsorted(act, act, side="right") - start
     us, vs = [], []
-    for _ in range(2):
+    for _ in range(sc.activities.meetings_per_attendance):
         partner = go[start + (rng.random(len(go)) * size).astype(np.int64)]
         us.append(go)
         vs.append(partner)
@@ -152,13 +154,14 @@ def _attend(model, venues) -> None:
     keep = u != v
     u, v = u[keep], v[keep]
     q = match_quality(pop, u, v)
-    p_new = 0.3 * (0.5 + q) * (0.5 + pop.confidence[u])
+    ac = sc.activities
+    p_new = ac.tie_chance * (ac.tie_match_base + q) * (ac.tie_confidence_base + pop.confidence[u])
     _meet_pairs(model, u, v, p_new, ACTIVITY, sc.ties.hours_per_meeting)
 
 
 def _encounters(model) -> None:
     sc, pop, rng = model.sc, model.pop, model.rng
-    drive = 1.0 + RECONNECTION_DRIVE * model.unmet_need
+    drive = 1.0 + sc.activities.reconnection_drive * model.unmet_need
     who = np.flatnonzero(rng.random(pop.n) < sc.ties.encounter_rate * withdrawal(model) * drive)
     if len(who) == 0:
         return
@@ -166,7 +169,7 @@ def _encounters(model) -> None:
     keep = other != who
     u, v = who[keep].astype(np.int32), other[keep]
     q = match_quality(pop, u, v)
-    p_new = 0.15 * q * (0.5 + pop.confidence[u])
+    p_new = sc.activities.encounter_tie_chance * q * (sc.activities.tie_confidence_base + pop.confidence[u])
     _meet_pairs(model, u, v, p_new, NEIGHBOUR, sc.ties.hours_per_meeting)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def loneliness_level(pop, idx=None) -> np.ndarray:
-    """UCLA-3 rescaled to 0-1: 0 at 3 (never lonely), 1 at 9."""
+    """UCLA-3 rescaled to 0-1: 0 at 3 (never lonely), 1 at 9 (a definition: the scale's range)."""
     u = pop.ucla if idx is None else pop.ucla[idx]
     return (u.astype(np.float32) - 3.0) / 6.0
 
@@ -20,20 +20,22 @@ def withdrawal(model, idx=None) -> np.ndarray:
 
 
 def relational_factor(model, idx=None) -> np.ndarray:
-    """Earlier relational difficulties cut conversion and replies (M9); coaching softens the cut."""
-    pop = model.pop
+    """Earlier relational difficulties cut conversion and replies (M9); coaching softens the cut
+    (1 - penalty * rd * (1 - coaching_softens_reldiff * coaching))."""
+    pop, fx = model.pop, model.sc.effects
     rd = pop.reldiff if idx is None else pop.reldiff[idx]
     coach = pop.coaching if idx is None else pop.coaching[idx]
-    return 1.0 - model.sc.effects.reldiff_conversion_penalty * rd * (1.0 - 0.6 * coach)
+    return 1.0 - fx.reldiff_conversion_penalty * rd * (1.0 - fx.coaching_softens_reldiff * coach)
 
 
 def reject(model, who: np.ndarray, size: float) -> None:
-    """A rejection: raises felt rejection, costs confidence (more after relational difficulties)."""
+    """A rejection: raises felt rejection, costs confidence (more after relational difficulties);
+    moderation softens both."""
     if len(who) == 0:
         return
-    pop, sc = model.pop, model.sc
-    soften = 1.0 - 0.5 * sc.platform.moderation
+    pop, sc, fx = model.pop, model.sc, model.sc.effects
+    soften = 1.0 - fx.moderation_softens_rejection * sc.platform.moderation
     np.add.at(pop.rejection, who, size * soften)
-    hit = sc.effects.rejection_confidence_hit * (1 + pop.reldiff[who]) * soften
+    hit = fx.rejection_confidence_hit * (1 + fx.reldiff_rejection_extra * pop.reldiff[who]) * soften
     np.subtract.at(pop.confidence, who, hit.astype(np.float32))
-    np.clip(pop.confidence, 0.02, 0.98, out=pop.confidence)
+    np.clip(pop.confidence, 0.02, 0.98, out=pop.confidence)   # guard: never certain either way

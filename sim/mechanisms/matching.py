@@ -1,6 +1,7 @@
 """Matching: the platform proposes contacts beyond the user's own network (route a, c).
 
-Each active user gets up to k = `suggestions_per_week` suggestions: a pool of 4k
+Each active user gets up to k = `suggestions_per_week` suggestions: a pool of
+c = matching.candidates_per_suggestion * k (4k)
 candidates is drawn uniformly, with replacement, from the users (the platform's wider
 pool, route a), scored by the scenario's matching policy (sim/policies/matching.py),
 and the k best kept. Self-pairs and pairs already tied are dropped, and a candidate
@@ -15,9 +16,6 @@ import numpy as np
 from ..policies import MATCHING
 from ..population import on_platform
 
-CANDIDATES_PER_SUGGESTION = 4
-
-
 def step(model) -> None:
     model.suggestions = (np.empty(0, np.int32), np.empty(0, np.int32))
     sc, pop, rng = model.sc, model.pop, model.rng
@@ -27,7 +25,7 @@ def step(model) -> None:
     users = np.flatnonzero(on_platform(pop)).astype(np.int32)
     if len(users) < 2:
         return
-    c = CANDIDATES_PER_SUGGESTION * k
+    c = sc.matching.candidates_per_suggestion * k
     cands = users[rng.integers(0, len(users), (len(users), c))]
     scores = MATCHING[sc.platform.matching_policy](model, users, cands).astype(np.float32)
     scores[cands == users[:, None]] = -np.inf

@@ -2,15 +2,17 @@
 
 For each online tie not yet met face to face and still on trial:
 
-    p_meet = online_conversion * (0.5 + q) * relational(a) * relational(b)
-             * (0.5 + mean confidence) * accompany
+    p_meet = online_conversion * (match_base + q) * relational(a) * relational(b)
+             * (confidence_base + confidence_weight (confidence_a + confidence_b)) * accompany
 
 accompany = 1 + effectiveness for a supported client whose worker goes along to
 first meetings (Connecting People: practical support); such meetings count as a
 "worker bridge". A first meeting is contact that week (hours are added in ties)
 and restarts the tie's trial: getting to know each other happens face to face. It goes badly with
-chance 0.3 (1 - q) (1 + 0.5 relational difficulties) (1 - 0.3 moderation): the tie
-breaks and both feel rejected, losing confidence and some trust (Heyes 2018).
+chance bad_meeting (1 - q) (1 + bad_meeting_reldiff * relational difficulties of either)
+(1 - bad_meeting_moderation * moderation) (0.3, 0.5, 0.3): the tie breaks and both feel
+rejected (bad_meeting_rejection, 0.4), losing confidence and some trust
+(bad_meeting_trust_loss, 0.02; Heyes 2018). Constants: scenario section `online_offline`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .common import reject, relational_factor
 
 def step(model) -> None:
     sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
+    oo = sc.online_offline
     cand = (ties.origin == ONLINE) & ~ties.met & (ties.age < sc.ties.trial_weeks)
     if not cand.any():
         return
@@ -32,14 +35,15 @@ def step(model) -> None:
     acc_a = np.where((pop.support[a] == 1) & acc_on, pop.support_eff[a], 0.0)
     acc_b = np.where((pop.support[b] == 1) & acc_on, pop.support_eff[b], 0.0)
     accompany = 1.0 + np.maximum(acc_a, acc_b)
-    conf = 0.5 + 0.5 * (pop.confidence[a] + pop.confidence[b])
-    p = sc.effects.online_conversion * (0.5 + q) * relational_factor(model, a) * relational_factor(model, b) * conf * accompany
+    conf = oo.confidence_base + oo.confidence_weight * (pop.confidence[a] + pop.confidence[b])
+    p = sc.effects.online_conversion * (oo.match_base + q) * relational_factor(model, a) * relational_factor(model, b) * conf * accompany
     meet = rng.random(len(e)) < np.clip(p, 0, 1)
     if not meet.any():
         return
     m = e[meet]
     rd_either = pop.reldiff[ties.a[m]] | pop.reldiff[ties.b[m]]
-    p_bad = 0.3 * (1 - ties.q[m]) * (1 + 0.5 * rd_either) * (1 - 0.3 * sc.platform.moderation)
+    p_bad = (oo.bad_meeting * (1 - ties.q[m]) * (1 + oo.bad_meeting_reldiff * rd_either)
+             * (1 - oo.bad_meeting_moderation * sc.platform.moderation))
     bad = rng.random(len(m)) < p_bad
     good = m[~bad]
     ties.met[good] = True
@@ -55,7 +59,7 @@ def step(model) -> None:
     bm = m[bad]
     ba, bb = ties.a[bm], ties.b[bm]
     for who, other in ((ba, bb), (bb, ba)):
-        reject(model, who, 0.4)
-        pop.trust[who] = np.maximum(0.0, pop.trust[who] - 0.02)
+        reject(model, who, oo.bad_meeting_rejection)
+        pop.trust[who] = np.maximum(0.0, pop.trust[who] - oo.bad_meeting_trust_loss)
         model.events.record(model.week, "meeting_went_badly", who, other)
     ties.drop_later(bm)

@@ -1,34 +1,40 @@
 """Outcomes: belonging from the quality of ties against the need to belong; loneliness,
 wellbeing and the network measures follow (M5, M6, M14; instruments of EVIDENCE.md).
 
-Closeness of a tie: w(s) = sqrt(min(s, 200) / 200) (a close friend counts 1, a casual
-friend of 50 h a half, an acquaintance of 10 h a fifth), times
-online_tie_weight for a pair who never met. Actual relationships
-A = sum of w over ties + 0.5 for membership of a community group (accepted group
-membership, M14). Wanted W = 1 + 6 * need (M5, Perlman & Peplau: loneliness is
-the gap between wanted and actual relationships).
+Constants: scenario sections `loneliness` and `outcomes` (defaults in brackets).
 
-Loneliness (latent): lam = 0.6 * clip((W - A) / W, -1, 1) + trait + shock
-    + spread * (lonely share of close contacts - 0.1) + 0.15 * min(rejection, 2)
-shock is AR(1) (0.9, sd 0.05 a week): spontaneous onset and recovery (M6, Hill et
-al. 2010). Close contacts' loneliness pulls (Cacioppo, Fowler & Christakis 2009):
-the share counts ties of at least 50 h, kin counting half (0.1, no pull, without
-any such tie). UCLA-3 = clip(round(4.4 + 4 lam), 3, 9), lonely at 6+ (Hughes et al. 2004);
-the constants are calibrated so that the untreated population settles near 8-13%
-lonely (DEFACTUM 2020; JRC 2022).
+Closeness of a tie: w(s) = sqrt(min(s, F) / F), F = ties.close_friend_hours [200] (a close
+friend counts 1, a casual friend of 50 h a half, an acquaintance of 10 h a fifth), times
+online_tie_weight for a pair who never met. Actual relationships
+A = sum of w over ties + group_membership_weight [0.5] for membership of a community
+group (accepted group membership, M14). Wanted W = wanted_base + wanted_per_need * need
+[1, 6] (M5, Perlman & Peplau: loneliness is the gap between wanted and actual relationships).
+
+Loneliness (latent): lam = gap_weight * clip((W - A) / W, -1, 1) + trait + shock
+    + spread * (lonely share of close contacts - contagion_reference)
+    + rejection_weight * min(rejection, rejection_cap)            [0.6; 0.1; 0.15, 2]
+shock is AR(1) (shock_persistence [0.9], shock_sd [0.05] a week): spontaneous onset and
+recovery (M6, Hill et al. 2010). Close contacts' loneliness pulls (Cacioppo, Fowler &
+Christakis 2009): the share counts ties of at least help_hours [50 h], kin counting half
+(contagion_reference, no pull, without any such tie). UCLA-3 = clip(round(ucla_centre +
+ucla_slope lam), 3, 9) [4.4, 4], lonely at 6+ (Hughes et al. 2004); these are calibrated
+so that the untreated population settles near 8-13% lonely (DEFACTUM 2020; JRC 2022).
 
 Belonging (General Belongingness Scale 12-84; Malone et al. 2012): acceptance minus
-rejection, b = clip(0.7 A / W + 0.1 member - 0.15 rejection, 0, 1), GBS = 12 + 72 b.
-Wellbeing (SWEMWBS 7-35): clip(base + 5 (b - 0.6) - 1.3 (UCLA - 4.5), 7, 35), base
-~ N(22.5, 3.5) minus 3 with a mental-health condition (target mean ~23.5, Ng Fat et al.
-2017; the model gives ~24.1-24.2 in baseline, docs/ODD.md section 8.2).
+rejection, b = clip(acceptance_weight A / W + membership_belonging member
+- rejection_belonging rejection, 0, 1) [0.7, 0.1, 0.15], GBS = 12 + 72 b (the scale's range).
+Wellbeing (SWEMWBS 7-35): clip(base + wellbeing_belonging (b - wellbeing_belonging_reference)
+- wellbeing_loneliness (UCLA - wellbeing_loneliness_reference), 7, 35) [5, 0.6, 1.3, 4.5],
+base ~ N(22.5, 3.5) minus 3 with a mental-health condition (population section; target
+mean ~23.5, Ng Fat et al. 2017; the model gives ~24.1-24.2 in baseline, docs/ODD.md 8.2).
 LSNS-6 (Lubben et al. 2006): for kin and for friends, the number seen or heard from
-monthly (s >= 20 h), who could be called on for help (s >= 50 h) and confided in
-(s >= 90 h), each scored 0,1,2,3,3,4,4,4,4,5 for 0..9+ people; total 0-30, isolated
-below 12. Network size: ties with s >= 20 h. Social capital (Resource Generator-UK):
-distinct resources (of 8) held by ties with s >= 50 h.
-Felt rejection then fades by 15% a week and confidence drifts 2% a week back to
-its base.
+monthly (s >= seen_hours [20 h]), who could be called on for help (s >= help_hours [50 h])
+and confided in (s >= confide_hours [90 h]), each scored 0,1,2,3,3,4,4,4,4,5 for 0..9+
+people (the published scoring, a definition); total 0-30, isolated below 12 (definition).
+Network size: ties with s >= seen_hours. Social capital (Resource Generator-UK): distinct
+resources (of 8) held by ties with s >= help_hours.
+Felt rejection then fades to rejection_fade [0.85] of itself each week and confidence
+drifts confidence_recovery [2%] of the way back to its base.
 """
 
 from __future__ import annotations
@@ -37,8 +43,21 @@ import numpy as np
 
 from .. import kernels
 
-UCLA_CENTRE, UCLA_SLOPE = 4.4, 4.0
+# definition: the LSNS-6 item score for 0, 1, ..., 9+ people (Lubben et al. 2006)
 LSNS_BINS = np.array([0, 1, 2, 3, 3, 4, 4, 4, 4, 5], dtype=np.int8)
+
+
+def coefficients(sc) -> tuple[np.ndarray, np.ndarray]:
+    """The loneliness, belonging and wellbeing coefficients as score_outcomes reads them
+    (float32 where the formulas work in float32, float64 where they work in float64)."""
+    lo, oc = sc.loneliness, sc.outcomes
+    c32 = np.array([lo.group_membership_weight, lo.wanted_base, lo.wanted_per_need, lo.shock_persistence,
+                    lo.shock_sd, lo.rejection_weight, lo.rejection_cap, oc.membership_belonging,
+                    oc.rejection_belonging], dtype=np.float32)
+    c64 = np.array([lo.gap_weight, lo.contagion_reference, oc.acceptance_weight, oc.wellbeing_belonging,
+                    oc.wellbeing_belonging_reference, oc.wellbeing_loneliness, oc.wellbeing_loneliness_reference],
+                   dtype=np.float64)
+    return c32, c64
 
 
 def lsns_score(count: np.ndarray) -> np.ndarray:
@@ -59,18 +78,21 @@ def step(model) -> None:
     turns those sums into each citizen's scores."""
     sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
     n = pop.n
+    oc, f32 = sc.outcomes, np.float32
     lonely = pop.ucla >= 6
     actual, counts, lonely_w, strong_w, reach = kernels.outcome_counts(
         ties.a, ties.b, ties.s, ties.met, ties.kin, lonely, pop.resources,
-        np.float32(sc.effects.online_tie_weight), n)
+        f32(sc.effects.online_tie_weight), n, f32(sc.ties.close_friend_hours),
+        f32(oc.seen_hours), f32(oc.help_hours), f32(oc.confide_hours))
     # the shock's innovation, drawn here so that the stream is model.rng's
     noise = rng.standard_normal(n, dtype=np.float32)
     # loneliness, belonging, wellbeing, LSNS-6, network size and social capital per citizen
     # (the formulas of the module docstring, one compiled pass)
     model.unmet_need = kernels.score_outcomes(
         actual, counts, lonely_w, strong_w, reach, pop.activity, pop.need, pop.lonely_trait, pop.shock, noise,
-        pop.rejection, pop.wellbeing_base, float(sc.effects.spread), UCLA_CENTRE, UCLA_SLOPE, LSNS_BINS,
-        pop.lonely_latent, pop.ucla, pop.belonging, pop.wellbeing, pop.lsns, pop.network_size, pop.social_capital)
-    pop.rejection *= np.float32(0.85)
-    pop.confidence += np.float32(0.02) * (pop.base_confidence - pop.confidence)
+        pop.rejection, pop.wellbeing_base, float(sc.effects.spread), float(sc.loneliness.ucla_centre),
+        float(sc.loneliness.ucla_slope), LSNS_BINS, pop.lonely_latent, pop.ucla, pop.belonging, pop.wellbeing, pop.lsns,
+        pop.network_size, pop.social_capital, *coefficients(sc))
+    pop.rejection *= f32(sc.loneliness.rejection_fade)
+    pop.confidence += f32(sc.loneliness.confidence_recovery) * (pop.base_confidence - pop.confidence)
     refresh_weekly_factors(model)

@@ -11,10 +11,11 @@ still using it 4 weeks after joining (seeds 1-5 x 5,000 citizens; docs/calibrati
 The hazard is multiplied by the skills hazard ratio 0.69 for high (effective) digital
 literacy (Hurmuz et al.), normalised so that the average over the whole population
 stays at h(t) (users are mostly high-literacy, so their average factor is ~0.94);
-by 0.7 after a reply in the last four weeks (a rewarding contact, assumption); by
-(1 + min(rejection, 2)) after recent rejections (Andersen et al. 2020); and by
-(1 - 0.6 * effectiveness) for clients getting digital help from a worker (Andersen
-et al. 2020).
+by reply_factor (0.7) after a reply in the last reply_memory_weeks (4) weeks (a rewarding
+contact, assumption); by (1 + rejection_factor min(rejection, rejection_cap)) (1, 2) after
+recent rejections (Andersen et al. 2020); and by (1 - digital_help_retention * effectiveness)
+(0.6) for clients getting digital help from a worker (Andersen et al. 2020). Constants:
+scenario section `platform_use`.
 
 States: a new user is "joined" during their first week and "active" once they stay
 past it; a user who drops out is "lapsed" (only a worker's digital help brings them back).
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import ACTIVE, LAPSED, on_platform
+from ..population import ACTIVE, LAPSED, LOW_LITERACY_CUT, on_platform
 
 
 def step(model) -> None:
@@ -33,17 +34,17 @@ def step(model) -> None:
     if not active.any():
         return
     idx = np.flatnonzero(active)
-    p = sc.platform
+    p, pu = sc.platform, sc.platform_use
     t = pop.platform_weeks[idx].astype(np.float64)   # float64: t / tau stays finite for tiny tau
     h = p.dropout_long_run + (p.dropout_first_week - p.dropout_long_run) * np.exp(-t / p.dropout_decay_weeks)
     s_low = sc.population.share_low_literacy
     norm = s_low + (1 - s_low) * p.skills_dropout_ratio
-    high = pop.effective_literacy[idx] >= 0.4
+    high = pop.effective_literacy[idx] >= LOW_LITERACY_CUT
     h = h * np.where(high, p.skills_dropout_ratio, 1.0) / max(norm, 1e-9)
-    h = h * np.where(model.week - pop.last_reply[idx] <= 4, 0.7, 1.0)
-    h = h * (1 + np.minimum(pop.rejection[idx], 2.0))
+    h = h * np.where(model.week - pop.last_reply[idx] <= pu.reply_memory_weeks, pu.reply_factor, 1.0)
+    h = h * (1 + pu.rejection_factor * np.minimum(pop.rejection[idx], pu.rejection_cap))
     helped = (pop.support[idx] == 1) & sc.support.components.digital_help
-    h = h * (1 - np.where(helped, 0.6 * pop.support_eff[idx], 0.0))
+    h = h * (1 - np.where(helped, pu.digital_help_retention * pop.support_eff[idx], 0.0))
     drop = rng.random(len(idx)) < np.clip(h, 0, 1)
     gone = idx[drop]
     pop.platform[gone] = LAPSED

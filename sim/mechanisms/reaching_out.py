@@ -1,12 +1,15 @@
 """Reaching out: who writes to a suggested person and who answers (route b; M8, M9, M13).
 
-    p_write = min(1, confidence + barrier_lowering) * 0.35 * withdrawal(u)
-    p_reply = (0.35 + 0.4 q) * withdrawal(v) * relational(v) * (0.7 + 0.3 moderation)
+    p_write = min(1, confidence + barrier_lowering) * write_rate * withdrawal(u)
+    p_reply = (reply_base + reply_match q) * withdrawal(v) * relational(v)
+              * (reply_unmoderated + reply_moderation * moderation)
 
-Writing online needs less confidence than approaching a stranger in person
-(Andersen et al. 2020, route b): a writer whose confidence is below 0.5, who would
-not have made the approach offline, counts as "barrier overcome". A reply makes an
-online tie (3 hours of writing, not yet met; "reach" for both). No reply is a small rejection (0.05).
+(defaults 0.35; 0.35, 0.4; 0.7, 0.3: scenario section `reaching_out`.) Writing online
+needs less confidence than approaching a stranger in person (Andersen et al. 2020,
+route b): a writer whose confidence is below offline_approach_confidence (0.5), who
+would not have made the approach offline, counts as "barrier overcome". A reply makes
+an online tie (online_tie_hours, 3 hours of writing, not yet met; "reach" for both).
+No reply is a small rejection (no_reply_rejection, 0.05).
 """
 
 from __future__ import annotations
@@ -17,25 +20,23 @@ from ..population import match_quality
 from ..tiestore import ONLINE
 from .common import reject, relational_factor, withdrawal
 
-OFFLINE_APPROACH_CONFIDENCE = 0.5
-
-
 def step(model) -> None:
     u, v = model.suggestions
     if len(u) == 0:
         return
-    sc, pop, rng = model.sc, model.pop, model.rng
+    sc, pop, rng, ro = model.sc, model.pop, model.rng, model.sc.reaching_out
     q = match_quality(pop, u, v)
-    p_write = np.minimum(1.0, pop.confidence[u] + sc.platform.barrier_lowering) * 0.35 * withdrawal(model, u)
+    p_write = np.minimum(1.0, pop.confidence[u] + sc.platform.barrier_lowering) * ro.write_rate * withdrawal(model, u)
     write = rng.random(len(u)) < p_write
-    p_reply = (0.35 + 0.4 * q) * withdrawal(model, v) * relational_factor(model, v) * (0.7 + 0.3 * sc.platform.moderation)
+    p_reply = ((ro.reply_base + ro.reply_match * q) * withdrawal(model, v) * relational_factor(model, v)
+               * (ro.reply_unmoderated + ro.reply_moderation * sc.platform.moderation))
     reply = write & (rng.random(len(u)) < p_reply)
     wu, wv = u[write], v[write]
     model.events.record(model.week, "wrote", wu, wv)
-    barrier = write & (pop.confidence[u] < OFFLINE_APPROACH_CONFIDENCE)
+    barrier = write & (pop.confidence[u] < ro.offline_approach_confidence)
     np.add.at(pop.fired["barrier"], u[barrier], 1)
     ru, rv = u[reply], v[reply]
-    added = model.ties.add(ru, rv, 3.0, q[reply], ONLINE, False)
+    added = model.ties.add(ru, rv, ro.online_tie_hours, q[reply], ONLINE, False)
     ru, rv = ru[added], rv[added]
     np.add.at(pop.fired["reach"], ru, 1)
     np.add.at(pop.fired["reach"], rv, 1)
@@ -44,6 +45,6 @@ def step(model) -> None:
     model.events.record(model.week, "got_reply", ru, rv)
     model.events.record(model.week, "answered", rv, ru)
     unanswered = write & ~reply
-    reject(model, u[unanswered], 0.05)
+    reject(model, u[unanswered], ro.no_reply_rejection)
     model.events.record(model.week, "no_reply", u[unanswered], v[unanswered])
     model.events.record(model.week, "did_not_answer", v[unanswered], u[unanswered])

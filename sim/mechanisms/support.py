@@ -9,20 +9,30 @@ Each week, while the intervention runs:
    Heyes 2018).
 3. Intake: free places (caseload minus clients, per worker) are filled from the
    referral list in the order of the targeting policy (sim/policies/targeting.py),
-   spread evenly over workers. A referred citizen accepts with chance 0.5 + 0.5 trust
-   (trust gates engagement, Heyes 2018). Devices go to new clients who lack one while
+   spread evenly over workers. A referred citizen accepts with chance accept_base +
+   (1 - accept_base) trust (0.5 + 0.5 trust; trust gates engagement, Heyes 2018). Devices go to new clients who lack one while
    the device budget lasts (target "clients").
 4. Delivery. Effectiveness e = support_effect * skill_w * min(1, recommended/caseload)
    * delivery * goal, where delivery is 1 in person; for digital delivery
-   (0.4 + 0.6 digital_confidence_w) * (1 if private space else 0.6) * (1 if device else 0.3)
-   (Hickey et al. 2023: privacy and devices are the barriers; training raises confidence);
-   hybrid is 0.75 + 0.25 * digital; goal = 1.2 in every week of support when it starts
-   with person-centred goal setting; e is capped at 1.5.
-   Components (each a lever): relational coaching (coaching += 0.08 e, confidence
-   += 0.02 e), digital help (literacy += 0.04 e up to +0.4, and joining/staying on the
-   platform), accompany and activities link (used by online_offline and activities),
-   bridging (chance 0.1 e a week of a tie to one of the worker's own contacts,
-   "worker bridge"), existing relationships (used by ties), and trust += 0.01 e.
+   (digital_base + (1 - digital_base) digital_confidence_w) * (1 if private space else
+   no_privacy_factor) * (1 if device else no_device_factor) (0.4, 0.6, 0.3; Hickey et al.
+   2023: privacy and devices are the barriers; training raises confidence); hybrid is
+   s + (1 - s) * digital with s = hybrid_in_person_share (0.75); goal = goal_setting_boost
+   (1.2) in every week of support when it starts with person-centred goal setting; e is
+   capped at max_effectiveness (1.5).
+   Components (each a lever): relational coaching (coaching += coaching_rate e, confidence
+   += coaching_confidence e; 0.08, 0.02), digital help (literacy += digital_help_rate e up
+   to + digital_help_cap, 0.04 and 0.4, and joining/staying on the platform), accompany and
+   activities link (used by online_offline and activities), bridging (chance bridging_rate e,
+   0.1, a week of a tie to one of the worker's own contacts, "worker bridge"), existing
+   relationships (used by ties), and trust += trust_gain e (0.01).
+
+Workers: skill ~ N(fidelity, skill_sd) clipped to 0.05-1; untrained workers are confident
+in digital delivery with chance digitally_confident_share (52.9%, Hickey et al. 2023), with
+digital confidence digital_confidence_confident / _unconfident (0.75 / 0.35), trained ones
+digital_confidence_trained (0.9). Each knows worker_contacts (20) settled citizens (not
+lonely, holding at least contact_min_resources of the 8 resources) to bridge to.
+Constants: scenario section `support`.
 """
 
 from __future__ import annotations
@@ -33,9 +43,6 @@ from ..population import MOVED_ON, NOT_SUPPORTED, ON_CASELOAD, match_quality
 from ..policies import TARGETING
 from ..tiestore import BRIDGE
 
-CONTACTS_PER_WORKER = 20
-
-
 class Workforce:
     """The support workers of a model run (one row a worker)."""
 
@@ -44,11 +51,16 @@ class Workforce:
         w = s.workers * n_citizens / 10_000
         # round half up, and at least one worker whenever the lever asks for any
         self.n = max(1, int(np.floor(w + 0.5))) if s.workers > 0 else 0
-        self.skill = np.clip(rng.normal(s.fidelity, 0.1, self.n), 0.05, 1.0).astype(np.float32)
-        confident = rng.random(self.n) < 0.529          # Hickey et al. 2023: 52.9% confident
-        self.digital_confidence = np.where(s.digital_training, 0.9, np.where(confident, 0.75, 0.35)).astype(np.float32)
+        # skill is clipped to 0.05-1 (guard: some skill, never beyond full fidelity)
+        self.skill = np.clip(rng.normal(s.fidelity, s.skill_sd, self.n), 0.05, 1.0).astype(np.float32)
+        confident = rng.random(self.n) < s.digitally_confident_share          # Hickey et al. 2023: 52.9% confident
+        self.digital_confidence = np.where(
+            s.digital_training, s.digital_confidence_trained,
+            np.where(confident, s.digital_confidence_confident, s.digital_confidence_unconfident)).astype(np.float32)
         self.load = np.zeros(self.n, dtype=np.int32)
-        self.contacts = np.full((self.n, CONTACTS_PER_WORKER), -1, dtype=np.int32)
+        self.n_contacts = s.worker_contacts
+        self.min_resources = s.contact_min_resources
+        self.contacts = np.full((self.n, self.n_contacts), -1, dtype=np.int32)
         self.devices_left = int(round(sc.devices.per_1000 * n_citizens / 1000))
         self.devices_given = 0
         self.trained = bool(s.digital_training)
@@ -56,22 +68,23 @@ class Workforce:
     def pick_contacts(self, model) -> None:
         """Each worker knows some settled, resourceful people in the community."""
         pop, rng = model.pop, model.rng
-        pool = np.flatnonzero((pop.ucla < 6) & (np.bitwise_count(pop.resources) >= 3))
+        pool = np.flatnonzero((pop.ucla < 6) & (np.bitwise_count(pop.resources) >= self.min_resources))
         if len(pool) == 0:
             pool = np.arange(pop.n)
-        self.contacts = pool[rng.integers(0, len(pool), (self.n, CONTACTS_PER_WORKER))].astype(np.int32)
+        self.contacts = pool[rng.integers(0, len(pool), (self.n, self.n_contacts))].astype(np.int32)
 
 
 def delivery_factor(sc, workforce, worker, client, pop) -> np.ndarray:
-    digital = ((0.4 + 0.6 * workforce.digital_confidence[worker])
-               * np.where(pop.privacy[client], 1.0, 0.6)
-               * np.where(pop.has_device[client] | pop.device_given[client], 1.0, 0.3))
+    s = sc.support
+    digital = ((s.digital_base + (1.0 - s.digital_base) * workforce.digital_confidence[worker])
+               * np.where(pop.privacy[client], 1.0, s.no_privacy_factor)
+               * np.where(pop.has_device[client] | pop.device_given[client], 1.0, s.no_device_factor))
     mode = sc.support.delivery_mode
     if mode == "in_person":
         return np.ones(len(client), dtype=np.float32)
     if mode == "digital":
         return digital
-    return 0.75 + 0.25 * digital
+    return s.hybrid_in_person_share + (1.0 - s.hybrid_in_person_share) * digital
 
 
 def _move_on(model) -> None:
@@ -111,7 +124,7 @@ def _intake(model) -> None:
     slots_worker = slots_worker[np.argsort(slot_rank, kind="stable")]
     m = min(len(slots_worker), len(waiting))
     cand, worker = waiting[:m], slots_worker[:m]
-    accept = rng.random(m) < 0.5 + 0.5 * pop.trust[cand]
+    accept = rng.random(m) < sc.support.accept_base + (1.0 - sc.support.accept_base) * pop.trust[cand]
     refused = cand[~accept]
     pop.referred_week[refused] = -1
     model.events.record(model.week, "declined_support", refused)
@@ -136,24 +149,24 @@ def _deliver(model) -> None:
     clients = np.flatnonzero(pop.support == ON_CASELOAD)
     if len(clients) == 0:
         return
-    comp = sc.support.components
+    comp, s = sc.support.components, sc.support
     w = pop.worker[clients]
     case_pen = min(1.0, sc.support.recommended_caseload / sc.support.caseload)
-    goal = 1.2 if comp.goal_setting else 1.0
+    goal = s.goal_setting_boost if comp.goal_setting else 1.0
     e = (sc.effects.support_effect * wf.skill[w] * case_pen * goal
          * delivery_factor(sc, wf, w, clients, pop)).astype(np.float32)
-    e = np.clip(e, 0.0, 1.5)
+    e = np.clip(e, 0.0, s.max_effectiveness)
     pop.support_eff[clients] = e
     if comp.coaching:
-        pop.coaching[clients] = np.minimum(1.0, pop.coaching[clients] + 0.08 * e)
-        pop.confidence[clients] = np.minimum(0.98, pop.confidence[clients] + 0.02 * e)
+        pop.coaching[clients] = np.minimum(1.0, pop.coaching[clients] + s.coaching_rate * e)
+        pop.confidence[clients] = np.minimum(0.98, pop.confidence[clients] + s.coaching_confidence * e)   # guard 0.98
     if comp.digital_help:
-        pop.digital_boost[clients] = np.minimum(0.4, pop.digital_boost[clients] + 0.04 * e)
-    pop.trust[clients] = np.minimum(1.0, pop.trust[clients] + 0.01 * e)
+        pop.digital_boost[clients] = np.minimum(s.digital_help_cap, pop.digital_boost[clients] + s.digital_help_rate * e)
+    pop.trust[clients] = np.minimum(1.0, pop.trust[clients] + s.trust_gain * e)
     if comp.bridging:
-        go = rng.random(len(clients)) < 0.1 * e
+        go = rng.random(len(clients)) < s.bridging_rate * e
         who = clients[go]
-        contact = wf.contacts[w[go], rng.integers(0, CONTACTS_PER_WORKER, len(who))]
+        contact = wf.contacts[w[go], rng.integers(0, wf.n_contacts, len(who))]
         q = match_quality(pop, who, contact)
         added = model.ties.add(who, contact, model.sc.ties.hours_per_meeting, q, BRIDGE, True)
         np.add.at(pop.fired["bridge"], who[added], 1)

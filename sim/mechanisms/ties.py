@@ -7,34 +7,40 @@ mechanism) join the network, ready for next week.
 
 Introductions (M1, Jackson & Rogers 2007). With weekly chance introduction_rate *
 withdrawal a citizen is introduced by a random friend to one of that friend's
-friends; the tie forms with chance 0.3 (0.5 + q). Friends are read from a snapshot
-of the network refreshed every 4 weeks.
+friends; the tie forms with chance introduction_acceptance (introduction_match_base + q)
+(0.3, 0.5). Friends are read from a snapshot of the network refreshed every
+SNAPSHOT_WEEKS (4) weeks.
 
-Contact (Dunbar: closest weekly, next layer monthly). Weekly chance of contact
-    p = 0.05 + 0.85 sqrt(min(s, 200) / 200) (+ 0.6 q while on trial: a good match wants to
-    meet again, Hall 2018), times withdrawal of both ends,
-plus 0.15 e when a worker works with a client's existing relationships. Ties that
-met this week at an activity, by chance or at a first meeting have contact anyway.
+Contact (Dunbar: closest weekly, next layer monthly). With F = close_friend_hours (200 h),
+the weekly chance of contact is
+    p = contact_base + contact_closeness sqrt(min(s, F) / F) (+ contact_trial_match q while
+    on trial: a good match wants to meet again, Hall 2018), times withdrawal of both ends,
+    (0.05, 0.85, 0.6)
+plus contact_helped e (0.15) when a worker works with a client's existing relationships.
+Ties that met this week at an activity, by chance or at a first meeting have contact anyway.
 
 Strength (M2, Hall 2018: ~50 h casual friend, ~90 h friend, >200 h close friend).
-Contact adds hours_per_meeting hours face to face, times (1 + 2q) while on trial (new
-friends spend long hours together, Hall 2018: ~40-60 h in the first weeks), and
-0.5 h if the pair never met.
+Contact adds hours_per_meeting hours face to face, times (1 + trial_gain_match q) (2)
+while on trial (new friends spend long hours together, Hall 2018: ~40-60 h in the first
+weeks), and online_contact_hours (0.5 h) if the pair never met.
 Capacity (M4): a citizen has weekly_social_hours to give; when their ties ask for
 more, every tie's gain is scaled by budget / demand (the smaller of both ends).
 Every week closeness fades by
-    d(s) = d_friend * (kin_decay_ratio for kin) + weak_decay * exp(-s / 25),
+    d(s) = d_friend * (kin_decay_ratio for kin) + weak_decay * exp(-s / weak_decay_hours),
 d_friend = 1 - (1 - decay_per_year)^(1/52) (Roberts & Dunbar: ~15% a year), so
-acquaintances fade within weeks and friendships over years. s is capped at 400 h.
+acquaintances fade within weeks (weak_decay_hours 25) and friendships over years. s is
+capped at max_hours (400 h).
 
-Breaking. A tie breaks when s < 2 h (faded); during its trial (age < trial_weeks)
+Breaking. A tie breaks when s < break_hours (2 h, faded); during its trial (age < trial_weeks)
 with chance early_break (1 - q) (1 + fragility * relational difficulties)
-(Vergara Hidd et al. 2023); independently of that, at any age with chance (0.025 + 0.25 (1 - min(s,200)/200)) / 52 (1 + fragility * rd)
-(Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus 0.003 (lvl_a + lvl_b),
-lvl = (UCLA-3 - 3) / 6 the loneliness level of each end (withdrawal, M7); kin break at a tenth of
-this whole rate (families rarely end). These rare breaks are drawn by
+(Vergara Hidd et al. 2023); independently of that, at any age with chance
+(turnover_close + turnover_outer (1 - min(s,F)/F)) / 52 (1 + fragility * rd) (0.025, 0.25;
+Roy et al. 2022: 1-4% a year of closest ties; outer layers turn over faster) plus
+withdrawal_break (lvl_a + lvl_b) (0.003), lvl = (UCLA-3 - 3) / 6 the loneliness level of
+each end (withdrawal, M7); kin break at kin_break_ratio (a tenth) of this whole rate
+(families rarely end). These rare breaks are drawn by
 thinning (a Bernoulli(p_max) candidate process, each kept with p / p_max), which has
-the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds 0.3 sqrt(min(s, 200) / 200) to both ends' felt rejection (losing a
+the same law as one draw per tie and spares the arithmetic on the other ties. Each lost tie adds loss_hurt sqrt(min(s, F) / F) (0.3) to both ends' felt rejection (losing a
 close friend hurts, a faded acquaintance hardly). A tie that ended this week at a first
 meeting that went badly leaves the network here too, but is not counted again as a lost
 tie: online_offline already made it a rejection.
@@ -49,9 +55,7 @@ from .. import kernels
 from ..tiestore import INTRODUCED, ONLINE
 from ..population import ON_CASELOAD, match_quality
 
-SNAPSHOT_WEEKS = 4
-WITHDRAWAL_BREAK = 0.003   # weekly break chance per unit of loneliness level at either end (M7)
-KIN_BREAK_RATIO = 0.1      # kin rarely end: estrangement is rarer than friendships fading (assumption)
+SNAPSHOT_WEEKS = 4   # numerical, not behavioural: how often the friends-of-friends snapshot is rebuilt
 
 
 def _introductions(model) -> None:
@@ -69,7 +73,7 @@ def _introductions(model) -> None:
     ok = k != i
     i, k = i[ok].astype(np.int32), k[ok]
     q = match_quality(pop, i, k)
-    form = rng.random(len(i)) < 0.3 * (0.5 + q)
+    form = rng.random(len(i)) < sc.ties.introduction_acceptance * (sc.ties.introduction_match_base + q)
     added = ties.add(i[form], k[form], sc.ties.hours_per_meeting, q[form], INTRODUCED, True)
     fi, fk = i[form][added], k[form][added]
     model.events.record(model.week, "introduced_by_friend", fi, fk)
@@ -108,14 +112,17 @@ def _dynamics(model) -> None:
     else:
         helped = model.zeros_f32
     u = rng.random(len(ties), dtype=f32)
+    full = f32(t.close_friend_hours)
     gain, demand = kernels.contact_gain(a, b, s, q, ties.age, ties.met, ties.contact, model.wd, helped, u,
-                                        f32(t.hours_per_meeting), t.trial_weeks, pop.n)
+                                        f32(t.hours_per_meeting), t.trial_weeks, pop.n, full, f32(t.contact_base),
+                                        f32(t.contact_closeness), f32(t.contact_trial_match), f32(t.contact_helped),
+                                        f32(t.trial_gain_match), f32(t.online_contact_hours))
     scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(f32)
     d_friend = 1.0 - (1.0 - t.decay_per_year) ** (1.0 / 52.0)
     kernels.strengthen_and_decay(a, b, s, ties.kin, gain, scale, f32(d_friend), f32(d_friend * t.kin_decay_ratio),
-                                 f32(t.weak_decay_per_week), f32(400.0))
+                                 f32(t.weak_decay_per_week), f32(-1.0 / t.weak_decay_hours), f32(t.max_hours))
 
-    broken = s < f32(2.0)
+    broken = s < f32(t.break_hours)
     # trial breaks: few ties, exact draws
     trial = np.flatnonzero(on_trial)
     if len(trial):
@@ -124,13 +131,15 @@ def _dynamics(model) -> None:
     # turnover and withdrawal breaks: rare, so drawn by thinning. Candidates are a Bernoulli(p_max)
     # process over ties (geometric gaps), each kept with p_i / p_max: the same law as one draw per
     # tie, without computing p_i for the 99% of ties that are never candidates.
-    p_max = (0.275 / 52.0) * (1.0 + t.fragility) + 2 * WITHDRAWAL_BREAK
+    yearly = t.turnover_close + t.turnover_outer      # the weakest tie's yearly turnover
+    p_max = (yearly / 52.0) * (1.0 + t.fragility) + 2 * t.withdrawal_break
     cand = _bernoulli_positions(rng, len(ties), p_max)
     if len(cand):
-        sc_ = np.minimum(s[cand], f32(200.0))
-        p_i = ((f32(0.275 / 52.0) - sc_ * f32(0.25 / 200.0 / 52.0)) * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
-               + f32(WITHDRAWAL_BREAK) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
-        p_i *= f32(1.0) - f32(1.0 - KIN_BREAK_RATIO) * ties.kin[cand]
+        sc_ = np.minimum(s[cand], full)
+        p_i = ((f32(yearly / 52.0) - sc_ * f32(t.turnover_outer / t.close_friend_hours / 52.0))
+               * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
+               + f32(t.withdrawal_break) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
+        p_i *= f32(1.0) - f32(1.0 - t.kin_break_ratio) * ties.kin[cand]
         broken[cand[rng.random(len(cand)) * p_max < p_i]] = True
 
     survived = (ties.age == t.trial_weeks - 1) & (ties.origin == ONLINE) & ties.met & ~broken
@@ -146,13 +155,13 @@ def _dynamics(model) -> None:
     broken[ties.marked_to_drop()] = False
     ba, bb = a[broken], b[broken]
     # a lost tie hurts by its closeness: 0.3 for a close friend, under 0.03 for a faded acquaintance
-    hurt = 0.3 * np.sqrt(np.minimum(s[broken], 200.0) / 200.0)
+    hurt = t.loss_hurt * np.sqrt(np.minimum(s[broken], t.close_friend_hours) / t.close_friend_hours)
     pop.rejection += (np.bincount(ba, hurt, minlength=pop.n) + np.bincount(bb, hurt, minlength=pop.n)).astype(f32)
     model.lost_this_week = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
     if model.events.any:
         model.events.record(model.week, "lost_tie", ba, bb, s[broken])     # value: hours of closeness lost
         model.events.record(model.week, "lost_tie", bb, ba, s[broken])
-    np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")
+    np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")   # guard: int16 ages stop at 30000 weeks
     ties.contact[:] = False
     ties.commit(broken)   # drop broken and marked ties and merge this week's new ones in one pass
 

@@ -22,8 +22,9 @@ def policy(name):
     return register
 
 
-def _noise(model, shape, scale=0.05):
-    return scale * model.rng.random(shape, dtype=np.float32)
+def _noise(model, shape):
+    """Random spread (matching.noise) so that equal candidates are not always taken in id order."""
+    return model.sc.matching.noise * model.rng.random(shape, dtype=np.float32)
 
 
 @policy("random")
@@ -56,7 +57,8 @@ def relational_match(model, users, cands):
 
 @policy("isolated_first")
 def isolated_first(model, users, cands):
-    """Relational match, with the loneliest candidates shown first so they receive contact."""
+    """Relational match, with the loneliest candidates shown first so they receive contact
+    (+ matching.isolated_boost per unit of loneliness level)."""
     pop = model.pop
-    iso = np.clip((pop.ucla[cands].astype(np.float32) - 3) / 6, 0, 1)
-    return relational_match(model, users, cands) + 0.5 * iso
+    iso = np.clip((pop.ucla[cands].astype(np.float32) - 3) / 6, 0, 1)     # loneliness level (definition)
+    return relational_match(model, users, cands) + model.sc.matching.isolated_boost * iso

@@ -52,7 +52,10 @@ def most_lonely_first(model, waiting):
 
 @policy("needs_based")
 def needs_based(model, waiting):
-    """A combination: loneliness, low literacy, relational difficulties, no device (assumption: equal weights)."""
+    """A combination: loneliness, low literacy, relational difficulties, no device.
+
+    The equal weights are the definition of this policy (a planner who wants other
+    weights writes another policy), not a behavioural assumption."""
     pop = model.pop
     lonely = np.clip((pop.ucla[waiting] - 3) / 6, 0, 1)
     return (lonely + (1 - pop.literacy[waiting]) + pop.reldiff[waiting]

@@ -327,8 +327,12 @@ class Activities(Section):
     leave_lonely: float = unc(0.05, "Extra weekly chance of leaving per unit of loneliness level.", "Hawkley & Cacioppo 2010 (withdrawal)",
                               range=(0.0, 0.1), ge=0, le=1)
     meetings_per_attendance: int = unc(2, "Co-attendees an attendee talks with each week.", range=(1, 4), ge=1, le=20)
-    tie_chance: float = unc(0.3, "Chance that talking at an activity starts a tie (x (0.5 + q)(0.5 + confidence)).", range=(0.15, 0.5), ge=0, le=1)
-    encounter_tie_chance: float = unc(0.15, "Chance that a chance meeting starts a tie (x q (0.5 + confidence)).",
+    tie_chance: float = unc(0.3, "Chance that talking at an activity starts a tie (x (tie_match_base + q)(tie_confidence_base + confidence)).", range=(0.15, 0.5), ge=0, le=1)
+    tie_match_base: float = unc(0.5, "Tie chance factor at match quality 0 at an activity or a chance meeting (x (base + q)).",
+                                range=(0.25, 1.0), ge=0, le=5)
+    tie_confidence_base: float = unc(0.5, "Tie chance factor at zero confidence of the one who speaks first (x (base + confidence)).",
+                                     range=(0.25, 1.0), ge=0, le=5)
+    encounter_tie_chance: float = unc(0.15, "Chance that a chance meeting starts a tie (x q (tie_confidence_base + confidence)).",
                                       "Asikainen et al. 2020 (homophily); size assumed", range=(0.05, 0.3), ge=0, le=1)
     reconnection_drive: float = unc(2.0, "Rise in chance meetings per unit of unmet need to belong (loneliness as a signal to reconnect).",
                                     "Cacioppo & Hawkley 2009 (direction); size assumed", range=(0.0, 4.0), ge=0, le=20)
@@ -362,8 +366,9 @@ class Ties(Section):
                                 "Jin, Girvan & Newman 2001", range=(0.02, 0.10), ge=0, le=1)
     introduction_rate: float = unc(0.03, "Weekly chance a friend introduces the citizen to one of their friends.", "Jackson & Rogers 2007",
                                    range=(0.01, 0.06), ge=0, le=1)
-    introduction_acceptance: float = unc(0.3, "Chance an introduction starts a tie (x (0.5 + q)).", "Jackson & Rogers 2007 (mechanism); size assumed",
+    introduction_acceptance: float = unc(0.3, "Chance an introduction starts a tie (x (introduction_match_base + q)).", "Jackson & Rogers 2007 (mechanism); size assumed",
                                          range=(0.15, 0.5), ge=0, le=1)
+    introduction_match_base: float = unc(0.5, "Introduction tie chance factor at match quality 0 (x (base + q)).", range=(0.25, 1.0), ge=0, le=5)
     close_friend_hours: float = unc(200.0, "Closeness (hours) at which a tie counts fully: a close friend (closeness, contact and turnover scale with hours / this).",
                                     "Hall 2018: >200 h close friend", range=(150.0, 250.0), gt=2, le=400)
     max_hours: float = unc(400.0, "Most closeness a tie can hold (hours).", range=(300.0, 400.0), gt=2, le=400)
