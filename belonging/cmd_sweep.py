@@ -14,11 +14,13 @@ def add_parser(sub):
         "sweep", help="run a sensitivity sweep (Sobol, Morris, eFAST, full factorial) from a TOML spec",
         description="Run a sweep spec: every finished run is stored at once (Parquet) under --out, so an "
                     "interrupted sweep continues with --resume without losing or redoing runs. At the end: "
-                    "indices with 95%% intervals (indices.csv), seed noise (variance.csv), failed runs "
-                    "(failures.csv) and one plot per output (plot_<output>.png). Exit status: 0 done, 3 done "
+                    "indices with 95%% intervals (indices.csv), the ranking of the parameters per output "
+                    "(ranking.md; the top ones are printed), seed noise (variance.csv), failed runs "
+                    "(failures.csv) and one plot per output (plot_<output>.png). --resume on a finished sweep "
+                    "runs nothing and prints its summary again. Exit status: 0 done, 3 done "
                     "but some runs failed, 2 bad input, 130 interrupted.")
     p.add_argument("spec", metavar="SPEC.toml", help="a sweep spec file, or the name of one in experiments/ "
-                                                     "(morris_screening, sobol_policies)")
+                                                     f"({', '.join(_shipped_specs())})")
     p.add_argument("--out", metavar="DIR", help="results folder (default results/sweeps/<spec name>/)")
     ex = p.add_mutually_exclusive_group()
     ex.add_argument("--workers", type=int, metavar="N", help="local processes (default: one per core; 1: in this process)")
@@ -32,7 +34,14 @@ def add_parser(sub):
     g.add_argument("--weeks", type=int, metavar="W", help="replace the spec's weeks")
     g.add_argument("--seed", type=int, metavar="S", help="replace the spec's seed")
     p.add_argument("--dry-run", action="store_true", help="check the spec and print the design size; run nothing")
+    p.add_argument("--top", type=int, default=20, metavar="N",
+                   help="parameters shown per output in the summary, largest index first (default 20; 0: all)")
     return p
+
+
+def _shipped_specs() -> list[str]:
+    from pathlib import Path
+    return sorted(q.stem for q in (Path(__file__).resolve().parents[1] / "experiments").glob("*.toml"))
 
 
 def run(args) -> int:
@@ -55,8 +64,14 @@ def run(args) -> int:
     size = f"N={spec.samples}" if spec.samples else "every combination"
     print(f"Sweep {spec.name}: {spec.method}, {len(spec.parameters)} parameters ({size}): {info['points']} points x "
           f"{spec.replicates} replicate{'s' if spec.replicates > 1 else ''} = {info['runs']} runs", file=sys.stderr)
-    print(f"Base {spec.base}, {spec.citizens} citizens, {spec.weeks} weeks, seed {spec.seed}; outputs "
+    against = f" against contrast {spec.contrast} (same parameters and seeds)" if spec.contrast else ""
+    print(f"Base {spec.base}{against}, {spec.citizens} citizens, {spec.weeks} weeks, seed {spec.seed}; outputs "
           f"{', '.join(spec.outputs)}; results in {folder}/", file=sys.stderr)
+    if spec.from_schema:
+        fs = spec.from_schema
+        what = ", ".join(f"{k} {v}" for k, v in fs.items() if k != "role" and v)
+        print(f"Parameters from the schema: every {fs['role']} with a range{' (' + what + ')' if what else ''}",
+              file=sys.stderr)
     if args.dry_run:
         print(format_table(["parameter", "values"], [list(x) for x in info["parameters"]]))
         return 0
@@ -87,7 +102,7 @@ def run(args) -> int:
     finally:
         executor.close()
     seconds = time.perf_counter() - t0
-    print_report(spec, result, seconds)
+    print_report(spec, result, seconds, top=args.top)
     return 3 if len(result.failures) else 0
 
 
@@ -100,37 +115,44 @@ def _override_flags(args) -> str:
     return flags
 
 
-def _num(v, prec=3) -> str:
-    return "-" if v is None or not math.isfinite(v) else f"{v:.{prec}f}"
+def _ranking_text(header: list[str], rows: list[list[str]]) -> str:
+    """A console table: rank and numbers right-aligned, the parameter and the verdict left-aligned."""
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    left = {1, len(header) - 1}
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if i in left else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
-def print_report(spec, result, seconds) -> None:
+def print_report(spec, result, seconds, top: int = 20) -> None:
     from experiments.progress import fmt_seconds
+    from experiments.ranking import main_index, ranking, ranking_rows
+    from experiments.sweep import RANKING_TOP
     res = result.results
     n_fail = len(result.failures)
     print(f"Sweep {spec.name}: {len(res)} runs stored ({result.ran} this session, {fmt_seconds(seconds)}), "
           f"{n_fail} failed; folder {result.folder}/")
     if result.indices is not None:
-        ind = result.indices
-        shown = ("mu_star", "sigma") if spec.method == "morris" else ("S1", "ST")
+        idx = main_index(spec.method)[0]
+        print(f"Parameters by {idx}, largest first, with 95% intervals; \"not separated from noise\": the "
+              "interval reaches zero, so the sweep cannot tell that parameter's influence from none.")
         for o in spec.outputs:
-            sub = ind[ind.output == o]
-            a = sub[sub["index"] == shown[0]].set_index("parameter")
-            b = sub[sub["index"] == shown[1]].set_index("parameter")
-            order = b["value"].fillna(-1).sort_values(ascending=False).index
-            rows = []
-            for name in order:
-                ra, rb = a.loc[name], b.loc[name]
-                ca = f"{_num(ra['value'])} [{_num(ra['ci_low'])}, {_num(ra['ci_high'])}]"
-                cb = (f"{_num(rb['value'])} [{_num(rb['ci_low'])}, {_num(rb['ci_high'])}]"
-                      if math.isfinite(rb["conf"]) else _num(rb["value"]))
-                rows.append([name, ca, cb])
+            full = ranking(result.indices, o)
+            table = full.head(top) if top else full
+            header, rows = ranking_rows(table)
             print()
             v = result.variance.set_index("output").loc[o]
             noise = f"; seed noise {v.seed_share:.0%} of one run's variance" if math.isfinite(v.seed_share) else ""
-            print(f"{o} (mean {v['mean']:.4g}{noise}):")
-            print(format_table(["parameter", f"{shown[0]} [95% CI]", f"{shown[1]}" +
-                                (" [95% CI]" if spec.method != "morris" else "")], rows))
+            n_sep = int(full["separated"].sum())
+            shown = f"top {len(table)} of {len(full)}" if len(table) < len(full) else f"{len(full)} parameters"
+            print(f"{o} (mean {v['mean']:.4g}{noise}): {shown}, {n_sep} separated from noise:")
+            print(_ranking_text(header, rows))
+        if top and len(spec.parameters) > top:
+            print()
+            print(f"Every parameter: {result.folder}/indices.csv; the top {RANKING_TOP} per output as Markdown: "
+                  f"{result.folder}/ranking.md")
     if result.analysis_note:
         print()
         print(f"Note: {result.analysis_note}")

@@ -68,7 +68,7 @@ def strengthen_and_decay(a, b, s, kin, gain, scale, d_friend, d_kin, weak, neg_i
 
 
 @njit(cache=True, nogil=True)
-def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full, seen, help_, confide):
+def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full, seen, help_, confide, kin_w):
     """One pass over ties: closeness sums, LSNS-6 counts, lonely strong contacts, resources reached.
 
     Hours thresholds (float32; scenario keys ties.close_friend_hours and outcomes.*_hours):
@@ -77,8 +77,8 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full,
     Returns
       actual[n]      sum of closeness sqrt(min(s,full)/full) (x online_weight if never met)
       counts[n, 6]   friends seen (s>=seen), help (>=help_), confide (>=confide); kin seen, help, confide
-      lonely_w[n]    lonely strong contacts (s>=help_), kin counting half (a definition of "half")
-      strong_w[n]    strong contacts, kin counting half
+      lonely_w[n]    lonely strong contacts (s>=help_), kin counting kin_w (float32; loneliness.kin_contact_weight, 0.5)
+      strong_w[n]    strong contacts, kin counting kin_w
       reach[n]       OR of the resource bits of strong contacts
 
     The per-citizen totals are as small as they can be exactly (int16 counts; float32 for
@@ -106,7 +106,7 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full,
             if se >= help_:
                 counts[i, g + 1] += 1
                 counts[j, g + 1] += 1
-                wk = np.float32(0.5) if kin[e] else np.float32(1.0)
+                wk = kin_w if kin[e] else np.float32(1.0)
                 strong_w[i] += wk
                 strong_w[j] += wk
                 if lonely[j]:
@@ -204,7 +204,7 @@ def score_outcomes(actual, counts, lonely_w, strong_w, reach, activity, need, tr
         gap = (np.float64(wanted) - act) / np.float64(wanted)
         gap = min(max(gap, -1.0), 1.0)
         unmet[i] = np.float32(gap if gap > 0.0 else 0.0)
-        lf = np.float64(lonely_w[i]) / max(np.float64(strong_w[i]), 1e-9) if strong_w[i] > 0 else lf_ref
+        lf = np.float64(lonely_w[i]) / max(np.float64(strong_w[i]), 1e-9) if strong_w[i] > 0 else lf_ref   # guard
         sh = np.float32(shock[i] * persist)
         sh = np.float32(sh + np.float32(shock_sd * noise[i]))
         shock[i] = sh

@@ -20,28 +20,162 @@ from sim.scenarios.schema import parameter_table
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_every_schema_parameter_has_a_control_with_description_and_source():
-    from dashboards.components.controls import GROUPS, all_fields
-    fields = all_fields()
-    keys = [f.key for f in fields]
-    assert sorted(keys) == sorted(r["key"] for r in parameter_table())
-    assert len(keys) == len(set(keys))
-    assert all(f.description and f.source for f in fields)
-    assert [g for g, _ in GROUPS][:5] == ["Platform", "Support", "Activities", "Population", "Costs"]
+def test_every_schema_parameter_has_exactly_one_control_with_description_and_source():
+    from dashboards.components.controls import all_fields, groups
+    table = parameter_table()
+    keys = [f.key for g in groups() for f in g.fields]
+    assert len(keys) == len(set(keys)), "a parameter has two controls"
+    assert sorted(keys) == sorted(r["key"] for r in table)
+    assert [f.key for f in all_fields()] == keys
+    assert all(f.description and f.source for f in all_fields())
 
 
-def test_sliders_stay_inside_the_schema_bounds():
+def test_levers_come_first_then_assumptions_by_mechanism_then_run():
+    from dashboards.components.controls import GROUPS, MECHANISM_ORDER, groups
+    rows = {r["key"]: r for r in parameter_table()}
+    parts = [g.part for g in groups()]
+    assert parts == sorted(parts, key=["levers", "assumptions", "run"].index), parts
+    assert parts[0] == "levers" and "assumptions" in parts
+    levers = [g for g in groups() if g.part == "levers"]
+    assert [g.title for g in levers][:3] == [t for t, _ in GROUPS] == ["Platform", "Support", "Activities"]
+    support = next(g for g in levers if g.title == "Support")
+    assert [h for h, _ in support.blocks] == ["", "Components of support", "Devices"]
+    for g in groups():
+        for f in g.fields:                       # the role comes from parameter_table, nothing else
+            role = rows[f.key]["role"]
+            assert f.role == role, f.key
+            assert {"levers": "lever", "assumptions": "uncertainty", "run": "setting"}[g.part] == role, (g.title, f.key)
+            if g.part == "assumptions":          # each assumption under its own mechanism's panel
+                assert g.mechanism == rows[f.key]["mechanism"], f.key
+    assumptions = [g for g in groups() if g.part == "assumptions"]
+    mechs = [g.mechanism for g in assumptions]
+    assert len(mechs) == len(set(mechs)), "one panel per mechanism"
+    assert set(mechs) == {r["mechanism"] for r in rows.values() if r["role"] == "uncertainty"}
+    known = [m for m in mechs if m in MECHANISM_ORDER]
+    assert known == sorted(known, key=MECHANISM_ORDER.index), "panels follow the weekly order"
+    assert mechs[0] == "population" and mechs[-1] == "costs"
+    assert [g.title for g in groups() if g.part == "run"] == ["Run"]
+    # sections that mix roles are split by role: platform.enabled is a lever, platform.join_rate an assumption
+    where = {f.key: g for g in groups() for f in g.fields}
+    assert where["platform.enabled"].title == "Platform" and where["platform.enabled"].part == "levers"
+    assert where["platform.join_rate"].part == "assumptions" and where["platform.join_rate"].mechanism == "platform"
+    assert where["run.seed"].title == "Run" and where["population.neighbourhood_size"].title == "Run"
+
+
+def test_sliders_stay_inside_the_schema_bounds_and_hold_their_ends_and_default():
     from dashboards.components.controls import _slider_range, all_fields
+    n_sliders = 0
     for f in all_fields():
         rng = _slider_range(f)
         if rng is None:
             continue
+        n_sliders += 1
         lo, hi, step = rng
         assert lo < hi and step > 0, f.key
         if f.low is not None:
-            assert lo >= f.low, f.key
+            assert lo > f.low if f.low_open else lo >= f.low, f.key
         if f.high is not None:
-            assert hi <= f.high, f.key
+            assert hi < f.high if f.high_open else hi <= f.high, f.key
+        if f.range is not None and f.key not in ("support.workers", "activities.new_per_1000", "devices.per_1000",
+                                                  "activities.size"):
+            assert lo <= f.range[0] and hi >= f.range[1], f"{f.key}: the slider covers the plausible range"
+        for v in (lo, hi, f.default):
+            assert vuetify_slider_value(v, lo, hi, step) == v, f"{f.key}: {v} is off the slider's grid {rng}"
+    assert n_sliders > 150
+
+
+def vuetify_slider_value(value, low, high, step):
+    """What the browser's slider makes of a value: a port of Vuetify 2's VSlider (the version the dashboard
+    loads), written here independently of the dashboard's code. On mount and on every new value the slider runs
+    `internalValue = value`, i.e. roundValue(min(max(val, min), max)), and emits the result as a change if it
+    differs:
+
+        roundValue(value) {
+          if (!this.stepNumeric) return value
+          const trimmedStep = this.step.toString().trim()
+          const decimals = trimmedStep.indexOf('.') > -1 ? trimmedStep.length - trimmedStep.indexOf('.') - 1 : 0
+          const offset = this.minValue % this.stepNumeric
+          const newValue = Math.round((value - offset) / this.stepNumeric) * this.stepNumeric + offset
+          return parseFloat(Math.min(newValue, this.maxValue).toFixed(decimals))
+        }
+    """
+    import math
+    from decimal import ROUND_HALF_UP, Decimal
+    v = min(max(value, low), high)
+    js_step = str(int(step)) if float(step).is_integer() else repr(float(step))    # JS Number.toString
+    decimals = len(js_step.split(".")[1]) if "." in js_step else 0
+    offset = math.fmod(low, step)
+    new = math.floor((v - offset) / step + 0.5) * step + offset
+    fixed = Decimal(min(new, high)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # toFixed
+    return float(fixed)
+
+
+def _render_every_control(base, edits=None):
+    """Render Explore's controls on `base` with every panel opened, then let every slider and number box do what
+    the browser does (sliders round their value; boxes report their text when focus leaves them). Returns the
+    session's edits afterwards and the keys shown as sliders."""
+    import ipyvuetify as v
+    import solara
+    from dashboards import state
+    from dashboards.components.controls import ScenarioControls, all_fields
+
+    state.base.value = base
+    state.base_label.value = base.name
+    state.edits.value = dict(edits or {})
+
+    @solara.component
+    def Harness():
+        _, errors = state.use_current()
+        ScenarioControls(errors)
+
+    _, rc = solara.render(Harness(), handle_error=False)
+    try:
+        panels = rc.find(v.ExpansionPanels).widgets
+        assert len(panels) >= 15
+        for p in panels:
+            p.v_model = 0                        # the user opens every panel
+        sliders = rc.find(v.Slider).widgets
+        slider_keys = set()
+        for w in sliders:
+            shown = vuetify_slider_value(w.v_model, w.min, w.max, w.step)
+            if shown != w.v_model:
+                w.v_model = shown                # what the browser sends back
+        for f in all_fields():
+            if rc.find(v.Html, attributes={"data-key": f.key}).find(v.Slider).widgets:
+                slider_keys.add(f.key)
+        for w in rc.find(v.TextField).widgets:
+            w.fire_event("focusout", None)       # focus passes through the box without typing
+        return dict(state.edits.value), slider_keys, len(sliders)
+    finally:
+        rc.close()
+
+
+@pytest.mark.parametrize("preset", ["baseline", "platform_only", "platform_with_support", "connecting_people",
+                                    "digital_inclusion", "remote_only"])
+def test_opening_every_control_changes_no_value_of_a_preset(preset):
+    from dashboards import state
+    from sim import presets
+    assert preset in presets()
+    base = state.preset_scenario(preset)
+    edits, sliders, n = _render_every_control(base)
+    assert edits == {}, f"rendering the controls changed {edits}"
+    sc, errors = state.current(base, edits)
+    assert errors == {} and sc == base
+    assert n > 150 and "ties.decay_per_year" in sliders and "support.digitally_confident_share" in sliders
+
+
+def test_values_off_the_slider_grid_get_a_number_box_and_stay_as_they_are():
+    from dashboards import state
+    off = {"support.workers": 3.3, "ties.decay_per_year": 0.1234, "support.digitally_confident_share": 0.5291,
+           "loneliness.wanted_per_need": 12.5, "platform.outreach_effort": 0.615, "costs.worker_week": 901.5}
+    base = load_scenario("platform_with_support", {"run.citizens": 1000, **off})
+    edits, sliders, _ = _render_every_control(base)
+    assert edits == {}, f"rendering the controls changed {edits}"
+    assert not set(off) & sliders, "off-grid values must get a number box, not a slider that rounds them"
+    # and an edit the user made off the grid stays as typed
+    edits, sliders, _ = _render_every_control(load_scenario("baseline", {"run.citizens": 1000}),
+                                              {"ties.decay_per_year": 0.1234})
+    assert edits == {"ties.decay_per_year": 0.1234} and "ties.decay_per_year" not in sliders
 
 
 def test_rejected_values_are_reported_per_key():

@@ -8,7 +8,7 @@ import numpy as np
 def loneliness_level(pop, idx=None) -> np.ndarray:
     """UCLA-3 rescaled to 0-1: 0 at 3 (never lonely), 1 at 9 (a definition: the scale's range)."""
     u = pop.ucla if idx is None else pop.ucla[idx]
-    return (u.astype(np.float32) - 3.0) / 6.0
+    return (u.astype(np.float32) - 3.0) / 6.0     # definition: UCLA-3 runs 3-9
 
 
 def withdrawal(model, idx=None) -> np.ndarray:

@@ -15,7 +15,7 @@ Loneliness (latent): lam = gap_weight * clip((W - A) / W, -1, 1) + trait + shock
     + rejection_weight * min(rejection, rejection_cap)            [0.6; 0.1; 0.15, 2]
 shock is AR(1) (shock_persistence [0.9], shock_sd [0.05] a week): spontaneous onset and
 recovery (M6, Hill et al. 2010). Close contacts' loneliness pulls (Cacioppo, Fowler &
-Christakis 2009): the share counts ties of at least help_hours [50 h], kin counting half
+Christakis 2009): the share counts ties of at least help_hours [50 h], kin counting kin_contact_weight [half]
 (contagion_reference, no pull, without any such tie). UCLA-3 = clip(round(ucla_centre +
 ucla_slope lam), 3, 9) [4.4, 4], lonely at 6+ (Hughes et al. 2004); these are calibrated
 so that the untreated population settles near 8-13% lonely (DEFACTUM 2020; JRC 2022).
@@ -68,7 +68,7 @@ def refresh_weekly_factors(model) -> None:
     """Per-citizen factors the mechanisms read all week, from this week's UCLA-3:
     lvl, the loneliness level (UCLA-3 rescaled to 0-1), and wd = 1 - withdrawal * lvl."""
     pop = model.pop
-    model.lvl = ((pop.ucla.astype(np.float32) - np.float32(3.0)) * np.float32(1 / 6.0))
+    model.lvl = ((pop.ucla.astype(np.float32) - np.float32(3.0)) * np.float32(1 / 6.0))   # definition: UCLA-3 runs 3-9
     model.wd = np.float32(1.0) - np.float32(model.sc.effects.withdrawal) * model.lvl
 
 
@@ -83,7 +83,7 @@ def step(model) -> None:
     actual, counts, lonely_w, strong_w, reach = kernels.outcome_counts(
         ties.a, ties.b, ties.s, ties.met, ties.kin, lonely, pop.resources,
         f32(sc.effects.online_tie_weight), n, f32(sc.ties.close_friend_hours),
-        f32(oc.seen_hours), f32(oc.help_hours), f32(oc.confide_hours))
+        f32(oc.seen_hours), f32(oc.help_hours), f32(oc.confide_hours), f32(sc.loneliness.kin_contact_weight))
     # the shock's innovation, drawn here so that the stream is model.rng's
     noise = rng.standard_normal(n, dtype=np.float32)
     # loneliness, belonging, wellbeing, LSNS-6, network size and social capital per citizen

@@ -40,7 +40,7 @@ def step(model) -> None:
     s_low = sc.population.share_low_literacy
     norm = s_low + (1 - s_low) * p.skills_dropout_ratio
     high = pop.effective_literacy[idx] >= LOW_LITERACY_CUT
-    h = h * np.where(high, p.skills_dropout_ratio, 1.0) / max(norm, 1e-9)
+    h = h * np.where(high, p.skills_dropout_ratio, 1.0) / max(norm, 1e-9)   # guard: no division by 0
     h = h * np.where(model.week - pop.last_reply[idx] <= pu.reply_memory_weeks, pu.reply_factor, 1.0)
     h = h * (1 + pu.rejection_factor * np.minimum(pop.rejection[idx], pu.rejection_cap))
     helped = (pop.support[idx] == 1) & sc.support.components.digital_help

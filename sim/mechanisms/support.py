@@ -50,9 +50,9 @@ class Workforce:
         s = sc.support
         w = s.workers * n_citizens / 10_000
         # round half up, and at least one worker whenever the lever asks for any
-        self.n = max(1, int(np.floor(w + 0.5))) if s.workers > 0 else 0
+        self.n = max(1, int(np.floor(w + 0.5))) if s.workers > 0 else 0   # definition: round half up
         # skill is clipped to 0.05-1 (guard: some skill, never beyond full fidelity)
-        self.skill = np.clip(rng.normal(s.fidelity, s.skill_sd, self.n), 0.05, 1.0).astype(np.float32)
+        self.skill = np.clip(rng.normal(s.fidelity, s.skill_sd, self.n), 0.05, 1.0).astype(np.float32)  # guard
         confident = rng.random(self.n) < s.digitally_confident_share          # Hickey et al. 2023: 52.9% confident
         self.digital_confidence = np.where(
             s.digital_training, s.digital_confidence_trained,

@@ -89,7 +89,7 @@ def _bernoulli_positions(rng, n: int, p: float) -> np.ndarray:
     out = []
     start = 0
     while start < n:
-        m = int((n - start) * p * 1.1) + 16
+        m = int((n - start) * p * 1.1) + 16      # numerical: draw a little more than expected, then top up
         pos = start + np.cumsum(rng.geometric(p, m)) - 1
         out.append(pos[pos < n])
         if pos[-1] >= n:
@@ -117,8 +117,8 @@ def _dynamics(model) -> None:
                                         f32(t.hours_per_meeting), t.trial_weeks, pop.n, full, f32(t.contact_base),
                                         f32(t.contact_closeness), f32(t.contact_trial_match), f32(t.contact_helped),
                                         f32(t.trial_gain_match), f32(t.online_contact_hours))
-    scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(f32)
-    d_friend = 1.0 - (1.0 - t.decay_per_year) ** (1.0 / 52.0)
+    scale = np.minimum(1.0, t.weekly_social_hours / np.maximum(demand, 1e-9)).astype(f32)   # guard: no division by 0
+    d_friend = 1.0 - (1.0 - t.decay_per_year) ** (1.0 / 52.0)      # definition: 52 weeks a year
     kernels.strengthen_and_decay(a, b, s, ties.kin, gain, scale, f32(d_friend), f32(d_friend * t.kin_decay_ratio),
                                  f32(t.weak_decay_per_week), f32(-1.0 / t.weak_decay_hours), f32(t.max_hours))
 
@@ -132,11 +132,11 @@ def _dynamics(model) -> None:
     # process over ties (geometric gaps), each kept with p_i / p_max: the same law as one draw per
     # tie, without computing p_i for the 99% of ties that are never candidates.
     yearly = t.turnover_close + t.turnover_outer      # the weakest tie's yearly turnover
-    p_max = (yearly / 52.0) * (1.0 + t.fragility) + 2 * t.withdrawal_break
+    p_max = (yearly / 52.0) * (1.0 + t.fragility) + 2 * t.withdrawal_break   # 52 weeks a year; 2 ends
     cand = _bernoulli_positions(rng, len(ties), p_max)
     if len(cand):
         sc_ = np.minimum(s[cand], full)
-        p_i = ((f32(yearly / 52.0) - sc_ * f32(t.turnover_outer / t.close_friend_hours / 52.0))
+        p_i = ((f32(yearly / 52.0) - sc_ * f32(t.turnover_outer / t.close_friend_hours / 52.0))   # per week
                * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
                + f32(t.withdrawal_break) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
         p_i *= f32(1.0) - f32(1.0 - t.kin_break_ratio) * ties.kin[cand]

@@ -410,6 +410,9 @@ class Loneliness(Section):
     shock_sd: float = unc(0.05, "Weekly size of the loneliness shock (latent units).", "calibrated to prevalence stability", range=(0.02, 0.1), ge=0, le=1)
     contagion_reference: float = unc(0.1, "Lonely share of close contacts at which contagion pulls neither way (and assumed for someone with none).",
                                      "Cacioppo, Fowler & Christakis 2009 (prevalence ~10%)", range=(0.05, 0.2), ge=0, le=1)
+    kin_contact_weight: float = unc(0.5, "Weight of a close kin tie among the close contacts whose loneliness pulls (friends count 1).",
+                                    "Cacioppo, Fowler & Christakis 2009: spreads through friends more than kin; size assumed",
+                                    range=(0.25, 1.0), ge=0, le=1)
     rejection_weight: float = unc(0.15, "Weight of felt rejection in latent loneliness.", "Hawkley & Cacioppo 2010", range=(0.05, 0.3), ge=0, le=2)
     rejection_cap: float = unc(2.0, "Felt rejection beyond which loneliness rises no further.", range=(1.0, 3.0), ge=0, le=10)
     rejection_fade: float = unc(0.85, "Share of felt rejection left after a week.", range=(0.7, 0.95), ge=0, lt=1)
