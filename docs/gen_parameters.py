@@ -65,12 +65,29 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
+def _range(row: dict) -> str:
+    r = row["range"]
+    return "-" if r is None else f"{_value(r[0])} - {_value(r[1])}"
+
+
 def markdown_table() -> str:
-    """The parameter table: key, default, allowed values, description, source (one row a parameter)."""
-    lines = ["| key | default | allowed | description | source |", "|---|---|---|---|---|"]
+    """The parameter tables, one per schema section (in the schema's order, which follows the
+    weekly order of the mechanisms): key, role, default, plausible range, allowed values,
+    description, source."""
+    lines: list[str] = []
+    section = None
     for row in parameter_table():
+        if row["section"] != section:
+            section = row["section"]
+            if lines:
+                lines.append("")
+            lines.append(f"**`[{section}]`**, read by: {row['mechanism']}")
+            lines.append("")
+            lines.append("| key | role | default | range | allowed | description | source |")
+            lines.append("|---|---|---|---|---|---|---|")
         lines.append("| " + " | ".join(_cell(c) for c in (
-            f"`{row['key']}`", _value(row["default"]), _bounds(row), row["description"], row["source"])) + " |")
+            f"`{row['key']}`", row["role"], _value(row["default"]), _range(row), _bounds(row),
+            row["description"], row["source"])) + " |")
     return "\n".join(lines) + "\n"
 
 

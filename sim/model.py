@@ -2,8 +2,11 @@
 
 The state lives in numpy arrays (sim/population.py, sim/tiestore.py); each week the
 mechanisms of sim/mechanisms run over whole columns in the order of WEEKLY_ORDER
-(DESIGN.md). Mesa supplies the shell: Citizen and SupportWorker agents that read
-their rows, model.agents, DataCollector, SolaraViz.
+(DESIGN.md). Each mechanism's parameters name what it reads and writes (sim/context.py):
+the world that persists between weeks (pop, ties, venues, workforce, costs) and the
+WeekContext `ctx` that one mechanism hands to the next; `apply` passes them by name.
+Mesa supplies the shell: Citizen and SupportWorker agents that read their rows,
+model.agents, DataCollector, SolaraViz.
 
 Time: __init__ builds the population and runs the burn-in (the network settles
 without intervention, weeks -burn_in..-1); week 0 is the start of the
@@ -12,6 +15,7 @@ intervention, and each step() is one intervention week.
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 from time import perf_counter
 from pathlib import Path
@@ -21,6 +25,7 @@ import mesa
 import numpy as np
 
 from .agents import Citizen, SupportWorker
+from .context import INPUTS, WeekContext
 from .events import EventLog
 from .mechanisms import (activities, costs, matching, onboarding, online_offline, outcomes,
                          platform_use, reaching_out, support, ties)
@@ -28,9 +33,10 @@ from .mechanisms.activities import Venues
 from .mechanisms.support import Workforce
 from .network_init import initial_ties
 from .outcomes_table import OUTCOMES, citizen_outcomes, population_means, subgroup_table
-from .population import ON_CASELOAD, Population, on_platform
+from .population import Population, on_platform
 from .scenarios.loader import load_scenario
 from .scenarios.schema import Scenario
+from .vocabulary import SupportState
 
 WEEKLY_ORDER = (
     ("outreach and onboarding", onboarding.step),
@@ -108,11 +114,7 @@ class BelongingModel(mesa.Model):
         if track:
             self.events.track(track)
         self.costs = {k: 0.0 for k in costs.LEVERS}
-        self.suggestions = (np.empty(0, np.int32), np.empty(0, np.int32))
-        self.adj = None
-        self.adj_week = -10**6
-        self.lost_this_week = np.zeros(n, dtype=np.int64)
-        self.intervening = False
+        self.ctx = WeekContext(n, week=-sc.run.burn_in)
 
         self._rows_assigned = 0
         self._citizens: list[Citizen] | None = None      # Mesa agents: built on first use (_ensure_agents)
@@ -124,9 +126,7 @@ class BelongingModel(mesa.Model):
         self.history = np.zeros((sc.run.weeks + 1, n), dtype=np.int8) if record_history else None
         self.tracked_history: dict[int, list[int]] = {i: [] for i in track}
 
-        self.week = -sc.run.burn_in
-        self.zeros_f32 = np.zeros(n, dtype=np.float32)
-        outcomes.step(self)
+        self.apply(outcomes.step)
         for _ in range(sc.run.burn_in):
             self._week()
         self.week = 0
@@ -141,24 +141,54 @@ class BelongingModel(mesa.Model):
             self.timings[name] = now - since
         return now
 
+    # -- the clock ----------------------------------------------------------
+    @property
+    def week(self) -> int:
+        """The current week (negative during the burn-in; 0 is the start of the intervention)."""
+        return self.ctx.week
+
+    @week.setter
+    def week(self, value: int) -> None:
+        self.ctx.week = int(value)
+
+    @property
+    def intervening(self) -> bool:
+        """Whether the intervention runs (False during the burn-in)."""
+        return self.ctx.intervening
+
+    # -- mechanisms ---------------------------------------------------------
+    def inputs(self) -> dict[str, Any]:
+        """The objects a mechanism may ask for by name (sim/context.py INPUTS)."""
+        return {"sc": self.sc, "pop": self.pop, "ties": self.ties, "venues": self.venues,
+                "workforce": self.workforce, "costs": self.costs, "ctx": self.ctx, "rng": self.rng,
+                "events": self.events}
+
+    def apply(self, mechanism, **extra) -> Any:
+        """Call a mechanism (any function whose parameters are named from INPUTS) on this model."""
+        names = _parameter_names(mechanism)
+        given = self.inputs()
+        given.update(extra)
+        return mechanism(**{k: given[k] for k in names})
+
     # -- time -------------------------------------------------------------
     def _week(self) -> None:
         """Run every mechanism once, in the documented order."""
-        if self.timings is None:
-            for _, mech in WEEKLY_ORDER:
-                mech(self)
-        else:
-            for name, mech in WEEKLY_ORDER:
+        given = self.inputs()
+        for name, mech in WEEKLY_ORDER:
+            args = {k: given[k] for k in _parameter_names(mech)}
+            if self.timings is None:
+                mech(**args)
+            else:
                 t0 = perf_counter()
-                mech(self)
+                mech(**args)
                 self.timings[name] += perf_counter() - t0
-        self.week += 1
+        self.ctx.week += 1
 
     def _start_intervention(self) -> None:
         pop, sc, wf = self.pop, self.sc, self.workforce
-        self.intervening = True
-        wf.pick_contacts(self)
-        costs.start(self)
+        self.ctx.intervening = True
+        wf.pick_contacts(pop, self.rng)
+        costs.start(sc, self.costs, wf)
         if sc.devices.target == "everyone" and wf.devices_left > 0:
             lacking = np.flatnonzero(~pop.has_device)
             lacking = lacking[self.rng.permutation(len(lacking))][: wf.devices_left]
@@ -200,7 +230,7 @@ class BelongingModel(mesa.Model):
             self.series[k][w] = v
         self.series["platform_active"][w] = np.count_nonzero(on_platform(pop))
         self.series["platform_ever"][w] = np.count_nonzero(pop.joined_week >= 0)
-        self.series["on_caseload"][w] = np.count_nonzero(pop.support == ON_CASELOAD)
+        self.series["on_caseload"][w] = np.count_nonzero(pop.support == SupportState.ON_CASELOAD)
         self.series["ever_supported"][w] = np.count_nonzero(pop.ever_supported)
         self.series["ties"][w] = len(self.ties)
         self.series["activity_members"][w] = np.count_nonzero(pop.activity >= 0)
@@ -296,6 +326,22 @@ class BelongingModel(mesa.Model):
 
     def total_cost(self) -> float:
         return float(sum(self.costs.values()))
+
+
+_NAMES: dict[Any, tuple[str, ...]] = {}
+
+
+def _parameter_names(fn) -> tuple[str, ...]:
+    """The parameter names of a mechanism, checked against INPUTS once per function."""
+    names = _NAMES.get(fn)
+    if names is None:
+        names = tuple(inspect.signature(fn).parameters)
+        unknown = [k for k in names if k not in INPUTS]
+        if unknown:
+            raise TypeError(f"mechanism {fn.__module__}.{fn.__qualname__} asks for {unknown}; "
+                            f"a mechanism's parameters are named from {INPUTS}")
+        _NAMES[fn] = names
+    return names
 
 
 def _series_value(model, key: str) -> float:

@@ -1,6 +1,7 @@
 """Population and subgroup summaries of a model run (the CMO table), as plain data.
 
-Outcome names are shared by the CLI, the experiments and the dashboard.
+Outcome and subgroup names come from sim/vocabulary.py, shared by the CLI, the
+experiments and the dashboard.
 """
 
 from __future__ import annotations
@@ -8,11 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .population import MECHANISMS
-
-OUTCOMES = ("loneliness", "lonely_share", "wellbeing", "belonging", "lsns",
-            "isolated_share", "network_size", "social_capital")
-SUBGROUP_KEYS = ("digital_literacy", "relational_history", "supported")
+from .vocabulary import MECHANISMS, OUTCOMES, SUBGROUP_KEYS, SUBGROUPS
 
 
 def citizen_outcomes(pop) -> dict[str, np.ndarray]:
@@ -50,11 +47,8 @@ def population_means(pop) -> dict[str, float]:
 
 
 def subgroup_labels(pop) -> pd.DataFrame:
-    return pd.DataFrame({
-        "digital_literacy": np.where(pop.low_literacy, "low", "high"),
-        "relational_history": np.where(pop.reldiff, "difficulties", "secure"),
-        "supported": np.where(pop.ever_supported, "yes", "no"),
-    })
+    member = {"digital_literacy": pop.low_literacy, "relational_history": pop.reldiff, "supported": pop.ever_supported}
+    return pd.DataFrame({k: np.where(member[k], *SUBGROUPS[k]) for k in SUBGROUP_KEYS})
 
 
 def subgroup_table(model) -> pd.DataFrame:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .scenarios.schema import Scenario
+from .vocabulary import (MECHANISMS, PLATFORM_STATE_WORDS, SUPPORT_STATE_WORDS, PlatformState,  # noqa: F401
+                         SupportState)
 
 INTERESTS = ("gardening", "walking", "cooking", "music", "crafts", "sport",
              "reading", "board games", "faith groups", "volunteering", "nature", "film")
@@ -16,18 +18,16 @@ RESOURCES = ("advice about work", "help moving house", "lend a little money", "t
              "help with forms", "look after you when ill", "fix things at home", "know about local services")
 LOW_LITERACY_CUT = 0.4   # definition: below this, a citizen is in the "low digital literacy" subgroup
 
-# platform states
-NEVER, JOINED, ACTIVE, LAPSED = 0, 1, 2, 3
-PLATFORM_STATES = ("never joined", "joined", "active", "lapsed")   # joined: in the first week
+# the states and mechanism flags are the vocabulary's (sim/vocabulary.py); re-exported here
+NEVER, JOINED, ACTIVE, LAPSED = PlatformState
+PLATFORM_STATES = PLATFORM_STATE_WORDS          # joined: in the first week
+NOT_SUPPORTED, ON_CASELOAD, MOVED_ON = SupportState
+SUPPORT_STATES = SUPPORT_STATE_WORDS
 
 
 def on_platform(pop) -> np.ndarray:
     """Citizens using the platform now (joined this week or active)."""
-    return (pop.platform == JOINED) | (pop.platform == ACTIVE)
-# support states
-NOT_SUPPORTED, ON_CASELOAD, MOVED_ON = 0, 1, 2
-SUPPORT_STATES = ("not supported", "on caseload", "moved on")
-MECHANISMS = ("reach", "barrier", "match", "bridge")
+    return (pop.platform == PlatformState.JOINED) | (pop.platform == PlatformState.ACTIVE)
 
 
 def _beta_mean(rng, mean, concentration, n):

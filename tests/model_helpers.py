@@ -38,7 +38,7 @@ def refresh_weekly_factors(model) -> None:
     """
     refresh = getattr(outcomes_mech, "refresh_weekly_factors", None)
     if refresh is not None:
-        refresh(model)
+        model.apply(refresh)
 
 
 def clear_ties(model) -> None:
@@ -46,7 +46,7 @@ def clear_ties(model) -> None:
     t = model.ties
     t.flush()
     t.remove(np.ones(len(t), dtype=bool))
-    model.adj = None
+    model.ctx.friends = None
 
 
 def neutral_citizens(model) -> None:

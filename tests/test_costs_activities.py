@@ -93,7 +93,7 @@ def test_activity_ties_form_between_members_of_the_same_activity():
     formed = 0
     for _ in range(6):
         before = m.ties.key.copy()
-        activities.step(m)
+        m.apply(activities.step)
         m.ties.flush()
         t = m.ties
         new = ~np.isin(t.key, before)
@@ -110,7 +110,7 @@ def test_chance_encounters_stay_in_the_neighbourhood():
     neutral_citizens(m)
     clear_ties(m)
     for _ in range(3):
-        activities.step(m)
+        m.apply(activities.step)
         m.ties.flush()
     t = m.ties
     assert len(t) > 100 and (t.origin == NEIGHBOUR).all()
@@ -126,7 +126,7 @@ def test_stigma_of_a_mental_health_condition_keeps_people_out_of_groups():
     pop.mh[:] = np.arange(pop.n) % 2 == 0
     pop.stigma[:] = np.where(pop.mh, 1.0, 0.0)
     pop.confidence[:] = 0.5
-    activities._join(m, m.venues)
+    m.apply(activities._join)
     joined = pop.activity >= 0
     assert joined[~pop.mh].mean() > 0.08
     # joining x (1 - 0.6/2), acceptance x (1 - 1/3): about 0.47 of the rate

@@ -39,7 +39,7 @@ def test_instruments_stay_within_their_scales_every_week(scenario):
 def test_instruments_use_their_whole_range_in_an_extreme_population():
     m = small_model("baseline", citizens=2000, seed=4)
     clear_ties(m)
-    outcomes.step(m)
+    m.apply(outcomes.step)
     pop = m.pop
     assert pop.ucla.max() == 9 and (pop.lsns == 0).all() and (pop.network_size == 0).all()
     assert (pop.social_capital == 0).all()
@@ -70,7 +70,7 @@ def test_lsns_network_size_and_social_capital_from_hand_made_ties():
     pop.resources[4] = 0b00000110            # friend at 60 h
     pop.resources[3] = 0b10000000            # kin at 30 h: too far to count
     pop.resources[8] = 0b01000000            # acquaintance: does not count
-    outcomes.step(m)
+    m.apply(outcomes.step)
     kin = 3 + 2 + 2            # lsns_score(3), (2), (2)
     friends = 3 + 3 + 0        # lsns_score(4), (4), (0)
     assert pop.lsns[me] == kin + friends
@@ -87,7 +87,7 @@ def test_lsns_caps_at_five_per_item():
     m.ties.add(np.zeros(30, dtype=int), others, 150.0, 0.5, NEIGHBOUR, True)
     m.ties.flush()
     m.ties.s[:] = 150.0
-    outcomes.step(m)
+    m.apply(outcomes.step)
     assert m.pop.lsns[0] == 15 and m.pop.network_size[0] == 30     # friends 5+5+5, no kin
 
 
@@ -108,7 +108,7 @@ def ring_model(seed=3, n=2000):
 def test_loneliness_is_the_gap_between_wanted_and_actual_relationships():
     m, connected = ring_model()
     pop = m.pop
-    outcomes.step(m)
+    m.apply(outcomes.step)
     assert pop.lonely[~connected].mean() > 0.8
     assert pop.lonely[connected].mean() < 0.1
     assert pop.belonging[connected].mean() > pop.belonging[~connected].mean() + 30
@@ -117,7 +117,7 @@ def test_loneliness_is_the_gap_between_wanted_and_actual_relationships():
     # a higher need to belong makes the same network feel lonelier
     m2, _ = ring_model()
     m2.pop.need[:] = 0.95
-    outcomes.step(m2)
+    m2.apply(outcomes.step)
     assert m2.pop.lonely_latent[connected].mean() > pop.lonely_latent[connected].mean() + 0.1
 
 
@@ -128,7 +128,7 @@ def test_group_membership_raises_and_rejection_lowers_belonging():
     m.pop.activity[member] = 0
     m.pop.rejection[rejected] = 2.0
     base, _ = ring_model()
-    outcomes.step(m)
+    m.apply(outcomes.step)
     outcomes.step(base)
     assert (m.pop.belonging[member & ~connected] > base.pop.belonging[member & ~connected]).all()
     hurt, unhurt = m.pop.belonging[rejected & connected], base.pop.belonging[rejected & connected]
@@ -148,7 +148,7 @@ def test_loneliness_spreads_from_lonely_friends():
         m.ties.flush()
         m.ties.s[:] = 200.0
         m.pop.ucla[1:500:2] = friends_ucla
-        outcomes.step(m)
+        m.apply(outcomes.step)
         lam[friends_ucla] = m.pop.lonely_latent[even].astype(float)
     assert np.allclose(lam[9] - lam[3], m.sc.effects.spread, atol=1e-5)
 
@@ -157,10 +157,10 @@ def test_felt_rejection_fades_and_confidence_returns_to_base():
     m = small_model("baseline", citizens=300, seed=1)
     m.pop.rejection[:] = 1.0
     m.pop.confidence[:] = 0.02
-    outcomes.step(m)
+    m.apply(outcomes.step)
     assert np.allclose(m.pop.rejection, 0.85)
     for _ in range(200):
-        outcomes.step(m)
+        m.apply(outcomes.step)
     assert np.allclose(m.pop.confidence, m.pop.base_confidence, atol=0.02)
 
 

@@ -28,7 +28,7 @@ def onboarding_model(citizens=4000):
 
 def joined_share_after(m, weeks, rows):
     for _ in range(weeks):
-        onboarding.step(m)
+        m.apply(onboarding.step)
     return float((m.pop.joined_week[rows] >= 0).mean())
 
 
@@ -40,7 +40,7 @@ def test_onboarding_needs_literacy_and_a_device():
     pop.has_device[:] = g != 2
     joined = {}
     for _ in range(10):
-        onboarding.step(m)
+        m.apply(onboarding.step)
     for k in range(4):
         joined[k] = float((pop.joined_week[g == k] >= 0).mean())
     assert joined[0] < 0.01                 # literacy 0.05, no help: (almost) never
@@ -60,7 +60,7 @@ def test_digital_help_brings_in_citizens_the_platform_alone_cannot_reach():
     pop.support_eff[helped] = 1.0
     pop.device_given[: pop.n // 4] = True           # half of the helped also got a device
     for _ in range(8):
-        onboarding.step(m)
+        m.apply(onboarding.step)
     joined = pop.joined_week >= 0
     assert not joined[~helped].any()
     with_device, without = joined[: pop.n // 4].mean(), joined[pop.n // 4: pop.n // 2].mean()
@@ -74,7 +74,7 @@ def test_digital_help_brings_in_citizens_the_platform_alone_cannot_reach():
     m2.pop.support[:] = ON_CASELOAD
     m2.pop.support_eff[:] = 1.0
     for _ in range(8):
-        onboarding.step(m2)
+        m2.apply(onboarding.step)
     assert not (m2.pop.joined_week >= 0).any()
 
 
@@ -89,7 +89,7 @@ def test_lapsed_users_return_only_with_digital_help():
     pop.support[helped] = ON_CASELOAD
     pop.support_eff[helped] = 1.0
     for _ in range(5):
-        onboarding.step(m)
+        m.apply(onboarding.step)
     back = on_platform(pop)
     assert not back[~helped].any()
     assert back[helped].mean() > 0.3
@@ -103,7 +103,7 @@ def test_no_one_joins_during_burn_in_or_without_the_platform():
     assert (m.pop.platform != NEVER).any()
     assert m.pop.joined_week[m.pop.platform != NEVER].min() >= 0
     b = small_model("baseline", citizens=1000, weeks=10).run()
-    assert (b.pop.platform == NEVER).all() and len(b.suggestions[0]) == 0
+    assert (b.pop.platform == NEVER).all() and len(b.ctx.suggestions[0]) == 0
 
 
 # -- use and dropout -----------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_dropout_hazard_follows_its_front_loaded_curve():
     alive = []
     for week in range(8):
         pop.rejection[:] = 0            # isolate the hazard from rejections
-        platform_use.step(m)
+        m.apply(platform_use.step)
         active = on_platform(pop)
         alive.append(active.mean())
         # a new user is "joined" until they stay past their first week, then "active"
@@ -171,7 +171,7 @@ def test_dropout_hazard_multipliers():
     pop.rejection[group == 2] = 1.0
     pop.support[group == 3] = ON_CASELOAD
     pop.support_eff[group == 3] = 1.0
-    platform_use.step(m)
+    m.apply(platform_use.step)
     drop = [(pop.platform[group == k] == LAPSED).mean() for k in range(4)]
     assert abs(drop[0] - 0.32) < 0.025
     assert abs(drop[1] - 0.7 * 0.32) < 0.025
@@ -189,8 +189,8 @@ def suggestions(policy):
     pop.platform[:] = ACTIVE
     pop.ucla[:] = np.random.default_rng(0).integers(3, 10, pop.n)
     refresh_weekly_factors(m)
-    matching.step(m)
-    u, v = m.suggestions
+    m.apply(matching.step)
+    u, v = m.ctx.suggestions
     return m, u, v
 
 
@@ -244,8 +244,8 @@ def test_matching_skips_pairs_already_tied():
     keep = (u + v) % 3 != 0
     m.ties.add(u[keep], v[keep], 50.0, 0.5, NEIGHBOUR, True)
     m.ties.flush()
-    matching.step(m)
-    su, sv = m.suggestions
+    m.apply(matching.step)
+    su, sv = m.ctx.suggestions
     assert len(su) > 0
     assert not m.ties.exists(su, sv).any()
     assert ((su + sv) % 3 == 0).all() and (su < 10).all() and (sv < 10).all()
@@ -264,7 +264,7 @@ def outreach_model(barrier_lowering, n=6000):
     pop.reldiff[:] = False
     u = np.arange(0, n // 2, dtype=np.int32)
     v = np.arange(n // 2, n, dtype=np.int32)
-    m.suggestions = (u, v)
+    m.ctx.suggestions = (u, v)
     return m, u, v
 
 
@@ -280,14 +280,14 @@ def test_writing_online_lowers_the_barrier_for_the_unconfident():
     # the confident do not count as "barrier overcome"
     m, u, v = outreach_model(0.3)
     m.pop.confidence[:] = 0.8
-    reaching_out.step(m)
+    m.apply(reaching_out.step)
     assert m.pop.fired["barrier"].sum() == 0
 
 
 def test_replies_make_online_ties_and_silence_hurts():
     m, u, v = outreach_model(0.3)
     rej0 = m.pop.rejection.copy()
-    reaching_out.step(m)
+    m.apply(reaching_out.step)
     m.ties.flush()
     t = m.ties
     assert len(t) > 50
@@ -324,7 +324,7 @@ def test_relational_difficulties_halve_online_to_offline_conversion():
     m, a, b = online_pairs_model()
     before = set(m.ties.key.tolist())
     rej0 = m.pop.rejection.copy()
-    online_offline.step(m)
+    m.apply(online_offline.step)
     m.ties.commit(None)          # ties that ended this week leave at the week's commit
     t = m.ties
     rd_pair = m.pop.reldiff[a]
@@ -351,15 +351,15 @@ def test_a_first_meeting_that_went_badly_is_felt_once_not_again_as_a_lost_tie():
                                           "ties.early_break": 0.0})
     m.events.track(np.concatenate([a, b]))
     rej0 = m.pop.rejection.copy()
-    online_offline.step(m)
-    ties_mech._dynamics(m)
+    m.apply(online_offline.step)
+    m.apply(ties_mech._dynamics)
     bad = [(e[1], e[3]) for e in m.events.rows if e[2] == "meeting_went_badly"]
     assert len(bad) > 50
     who, other = np.array([w for w, _ in bad]), np.array([o for _, o in bad])
     assert np.allclose(m.pop.rejection[who] - rej0[who], 0.4, atol=1e-6)     # each has only this one tie
     lost = {(e[1], e[3]) for e in m.events.rows if e[2] == "lost_tie"}      # other ties may break by chance
     assert not lost & set(bad)
-    assert (m.lost_this_week[who] == 0).all()
+    assert (m.ctx.lost_this_week[who] == 0).all()
     assert not m.ties.exists(who, other).any()
 
 
@@ -369,7 +369,7 @@ def test_going_along_raises_conversion_and_counts_as_a_worker_bridge():
     helped = np.arange(len(a)) % 2 == 0
     m.pop.support[a[helped]] = ON_CASELOAD
     m.pop.support_eff[a[helped]] = 1.0
-    online_offline.step(m)
+    m.apply(online_offline.step)
     rows = m.ties.index_of(a, b)
     met = np.where(rows >= 0, m.ties.met[np.maximum(rows, 0)], True)
     assert met[helped].mean() > 1.6 * met[~helped].mean()       # x (1 + e) = x 2

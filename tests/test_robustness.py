@@ -54,5 +54,5 @@ def test_a_tiny_dropout_time_constant_still_gives_first_week_dropout():
     m.pop.platform[:] = JOINED
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        platform_use.step(m)
+        m.apply(platform_use.step)
     assert abs((m.pop.platform != JOINED).mean() - m.sc.platform.dropout_first_week) < 0.05

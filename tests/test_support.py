@@ -36,7 +36,7 @@ def taken_and_left(m, waiting):
 
 def priority_before_and_after_step(m, waiting, fn):
     before = fn(m.pop)
-    support.step(m)
+    m.apply(support.step)
     taken, left = taken_and_left(m, waiting)
     return before, taken, left
 
@@ -64,7 +64,7 @@ def test_relational_first_takes_everyone_with_difficulties_first():
     m, waiting = referral_model("relational_first")
     rd_waiting = int(m.pop.reldiff[waiting].sum())
     assert rd_waiting >= SLOTS
-    support.step(m)
+    m.apply(support.step)
     taken, _ = taken_and_left(m, waiting)
     assert m.pop.reldiff[taken].all()
 
@@ -83,7 +83,7 @@ def test_policies_pick_different_people_from_the_same_list():
     picks = {}
     for targeting in ("first_come", "low_literacy_first", "most_lonely_first"):
         m, waiting = referral_model(targeting)
-        support.step(m)
+        m.apply(support.step)
         picks[targeting] = set(taken_and_left(m, waiting)[0].tolist())
     assert picks["first_come"] != picks["low_literacy_first"]
     assert picks["first_come"] != picks["most_lonely_first"]
@@ -93,7 +93,7 @@ def test_policies_pick_different_people_from_the_same_list():
 def test_low_trust_citizens_decline_more_often():
     m, waiting = referral_model("first_come", **{"support.workers": 200.0})   # 20 workers: 300 places, all taken
     m.pop.trust[waiting[: WAITING // 2]] = 0.0          # accept with chance 0.5
-    support.step(m)
+    m.apply(support.step)
     low, high = waiting[: WAITING // 2], waiting[WAITING // 2:]
     accepted_low = (m.pop.support[low] == ON_CASELOAD).mean()
     assert (m.pop.support[high] == ON_CASELOAD).all()
@@ -112,7 +112,7 @@ def test_referral_only_for_citizens_in_need_and_lowered_by_stigma():
     half = np.arange(pop.n) % 2 == 0
     pop.stigma[half] = 0.0          # referred for sure when in need
     pop.stigma[~half] = 0.8         # chance 1 - 0.8
-    support._refer(m)
+    m.apply(support._refer)
     referred = pop.referred_week >= 0
     assert not referred[~need].any()
     assert referred[need & half].all()
@@ -139,7 +139,7 @@ def clients_model(mode="in_person", training=False, caseload=15, privacy=True, d
     pop.privacy[clients] = privacy
     pop.has_device[clients] = device
     pop.device_given[clients] = False
-    support.step(m)
+    m.apply(support.step)
     return m, pop.support_eff[clients].astype(float)
 
 
@@ -197,7 +197,7 @@ def test_components_act_on_clients_only():
     clients, others = np.arange(15), np.arange(15, pop.n)
     on_caseload_of_worker_0(m, clients)
     conf0, boost0, coach0, trust0 = pop.confidence.copy(), pop.digital_boost.copy(), pop.coaching.copy(), pop.trust.copy()
-    support.step(m)
+    m.apply(support.step)
     assert (pop.coaching[clients] > coach0[clients]).all()
     assert (pop.confidence[clients] >= conf0[clients]).all() and (pop.confidence[clients] > conf0[clients]).any()
     assert (pop.digital_boost[clients] > boost0[clients]).all()
@@ -215,7 +215,7 @@ def test_digital_help_is_capped():
     m.pop.worker[:10] = 0
     m.workforce.load[0] = 10
     for _ in range(60):
-        support.step(m)
+        m.apply(support.step)
     assert np.allclose(m.pop.digital_boost[:10], 0.4)
     assert (m.pop.coaching[:10] <= 1.0).all() and (m.pop.coaching[:10] > 0.9).all()
 
@@ -232,7 +232,7 @@ def test_bridging_introduces_clients_to_the_workers_contacts():
     assert all(pop.ucla[c] < 6 for c in contacts)        # settled, resourceful people
     n0 = len(m.ties)
     for _ in range(10):
-        support.step(m)
+        m.apply(support.step)
         m.ties.flush()
     bridge = m.ties.origin == BRIDGE
     assert bridge.sum() >= 5 and len(m.ties) == n0 + bridge.sum()
@@ -247,7 +247,7 @@ def test_bridging_introduces_clients_to_the_workers_contacts():
     m2.pop.support[clients] = ON_CASELOAD
     m2.pop.worker[clients] = 0
     for _ in range(10):
-        support.step(m2)
+        m2.apply(support.step)
         m2.ties.flush()
     assert not (m2.ties.origin == BRIDGE).any()
 
@@ -261,9 +261,9 @@ def test_clients_move_on_after_the_duration():
     pop.worker[:10] = 0
     m.workforce.load[0] = 10
     for _ in range(4):
-        support.step(m)
+        m.apply(support.step)
     assert (pop.support[:10] == ON_CASELOAD).all() and (pop.support_weeks[:10] == 4).all()
-    support.step(m)
+    m.apply(support.step)
     assert (pop.support[:10] == MOVED_ON).all() and (pop.worker[:10] == -1).all()
     assert m.workforce.load[0] == 0
     assert (pop.support_eff[:10] == 0).all()
@@ -273,7 +273,7 @@ def test_devices_go_to_new_clients_who_lack_one_until_the_budget_is_spent():
     m, waiting = referral_model("first_come", **{"devices.per_1000": 10.0, "devices.target": "clients"})
     assert m.workforce.devices_left == 10
     m.pop.has_device[waiting] = False
-    support.step(m)
+    m.apply(support.step)
     taken, left = taken_and_left(m, waiting)
     assert m.pop.device_given.sum() == 10 and m.pop.device_given[taken].sum() == 10
     assert m.workforce.devices_left == 0 and m.workforce.devices_given == 10

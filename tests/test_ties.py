@@ -47,7 +47,7 @@ def test_closeness_fades_about_15_percent_a_year_for_friends_and_slower_for_kin(
     lay_out(m, friends, friends + half, 300.0, origin=NEIGHBOUR)
     lay_out(m, kin, kin + half, 300.0, origin=KIN)
     for _ in range(52):
-        ties_mech.step(m)
+        m.apply(ties_mech.step)
     s, alive = strengths(m, a, b)
     assert alive[: half // 2].sum() > 300 and alive[half // 2:].sum() > 300
     friend_loss = 1 - np.nanmean(s[: half // 2]) / 300.0
@@ -63,7 +63,7 @@ def test_decay_rate_follows_the_scenario():
     a = np.arange(200)
     lay_out(m, a, a + 200, 300.0)
     for _ in range(52):
-        ties_mech.step(m)
+        m.apply(ties_mech.step)
     s, alive = strengths(m, a, a + 200)
     assert abs(1 - np.nanmean(s) / 300.0 - 0.4) < 0.015
 
@@ -74,7 +74,7 @@ def test_acquaintances_fade_much_faster_than_friends():
     lay_out(m, a[:500], a[:500] + 1000, 10.0)
     lay_out(m, a[500:], a[500:] + 1000, 300.0)
     for _ in range(26):
-        ties_mech.step(m)
+        m.apply(ties_mech.step)
     s, alive = strengths(m, a, a + 1000)
     weak_loss = 1 - np.nanmean(s[:500]) / 10.0
     strong_loss = 1 - np.nanmean(s[500:]) / 300.0
@@ -86,7 +86,7 @@ def test_faded_ties_break_and_hurt_little():
     a = np.arange(200)
     lay_out(m, a, a + 200, 2.05)
     rej0 = m.pop.rejection.copy()
-    ties_mech._dynamics(m)
+    m.apply(ties_mech._dynamics)
     assert len(m.ties) == 0
     # each lost tie hurts both ends by its closeness: 0.3 sqrt(s / 200), s just under 2 h
     hurt = m.pop.rejection[:400] - rej0[:400]
@@ -98,10 +98,10 @@ def test_losing_a_close_friend_hurts_most():
     a = np.arange(200)
     lay_out(m, a, a + 200, 300.0, q=0.0, age=0)          # on trial, no match: breaks for sure
     rej0 = m.pop.rejection.copy()
-    ties_mech._dynamics(m)
+    m.apply(ties_mech._dynamics)
     assert len(m.ties) == 0
     assert np.allclose(m.pop.rejection[:400] - rej0[:400], 0.3, atol=1e-5)
-    assert m.lost_this_week[:400].tolist() == [1] * 400
+    assert m.ctx.lost_this_week[:400].tolist() == [1] * 400
 
 
 def test_contact_adds_hours_and_more_while_getting_to_know_each_other():
@@ -115,7 +115,7 @@ def test_contact_adds_hours_and_more_while_getting_to_know_each_other():
     pairs = [(a[i:i + 200], a[i:i + 200] + 1000) for i in (0, 200, 400, 600)]
     t.contact[np.concatenate([rows_old, rows_trial, rows_online])] = True      # met this week
     d = 1 - 0.85 ** (1 / 52) + 0.03 * np.exp(-100 / 25)
-    ties_mech._dynamics(m)
+    m.apply(ties_mech._dynamics)
     hpm = m.sc.ties.hours_per_meeting
     expected = [100 * (1 - d) + hpm, 100 * (1 - d) + hpm * (1 + 2 * 0.5), 100 * (1 - d) + 0.5, 100 * (1 - d)]
     for (u, v), e in zip(pairs, expected):
@@ -131,7 +131,7 @@ def test_capacity_scales_gains_to_the_weekly_social_hours():
     rows = lay_out(m, np.zeros(40, dtype=int), others, 100.0, age=100)
     m.ties.contact[rows] = True
     before = m.ties.s[rows].copy()
-    ties_mech._dynamics(m)
+    m.apply(ties_mech._dynamics)
     d = 1 - 0.85 ** (1 / 52) + 0.03 * np.exp(-100 / 25)
     s, alive = strengths(m, np.zeros(40, dtype=int), others)
     gains = s[alive] - before[alive] * (1 - d)
@@ -152,7 +152,7 @@ def test_relational_difficulties_make_new_ties_fragile():
     q = np.where(np.arange(len(a)) % 2 == 0, 0.0, 1.0).astype(np.float32)
     lay_out(m, a, b, 100.0, q=q, age=0)
     m.ties.q[m.ties.index_of(a, b)] = q
-    ties_mech._dynamics(m)
+    m.apply(ties_mech._dynamics)
     _, alive = strengths(m, a, b)
     broken = ~alive
     p = {(r, qq): broken[(rd == r) & (q == qq)].mean() for r in (False, True) for qq in (0.0, 1.0)}
@@ -173,7 +173,7 @@ def test_lonely_ends_break_ties_more_often():
     refresh_weekly_factors(m)
     lay_out(m, a, b, 300.0, age=100)
     for _ in range(10):
-        ties_mech._dynamics(m)
+        m.apply(ties_mech._dynamics)
     _, alive = strengths(m, a, b)
     lost_lonely, lost_settled = (~alive[lonely]).mean(), (~alive[~lonely]).mean()
     assert lost_settled < 0.02
@@ -185,7 +185,7 @@ def test_friends_introduce_friends():
     g = np.arange(1000)
     lay_out(m, 3 * g, 3 * g + 1, 100.0)            # chains x - y - z
     lay_out(m, 3 * g + 1, 3 * g + 2, 100.0)
-    ties_mech._introductions(m)
+    m.apply(ties_mech._introductions)
     m.ties.flush()
     t = m.ties
     new = t.origin == INTRODUCED
@@ -196,5 +196,5 @@ def test_friends_introduce_friends():
 
 def test_no_introductions_without_friends():
     m = network_model(n=500, no_contact=False, **{"ties.introduction_rate": 1.0})
-    ties_mech.step(m)
+    m.apply(ties_mech.step)
     assert len(m.ties) == 0

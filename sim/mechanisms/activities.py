@@ -33,6 +33,7 @@ import numpy as np
 
 from ..population import INTERESTS, match_quality
 from ..tiestore import ACTIVITY, NEIGHBOUR
+from ..vocabulary import EventKind, SupportState
 from .common import loneliness_level, withdrawal
 
 
@@ -61,16 +62,16 @@ class Venues:
         return ~self.is_new | intervening
 
 
-def _join(model, venues) -> None:
-    sc, pop, rng, ac = model.sc, model.pop, model.rng, model.sc.activities
-    open_ = venues.open_mask(model.intervening) & (venues.members < venues.size)
+def _join(sc, pop, venues, ctx, rng, events) -> None:
+    ac = sc.activities
+    open_ = venues.open_mask(ctx.intervening) & (venues.members < venues.size)
     open_idx = np.flatnonzero(open_)
     if len(open_idx) == 0:
         return
     out = pop.activity < 0
-    link = (pop.support == 1) & sc.support.components.activities_link
+    link = (pop.support == SupportState.ON_CASELOAD) & sc.support.components.activities_link
     eff = np.where(link, pop.support_eff, 0.0)
-    p = (ac.join_rate * (ac.join_confidence_base + pop.confidence) * withdrawal(model)
+    p = (ac.join_rate * (ac.join_confidence_base + pop.confidence) * withdrawal(ctx)
          * (1 - sc.effects.stigma_weight * pop.stigma * pop.mh * ac.stigma_share) * (1 + ac.support_link_boost * eff))
     seek = np.flatnonzero(out & (rng.random(pop.n) < p))
     if len(seek) == 0:
@@ -84,7 +85,7 @@ def _join(model, venues) -> None:
     best = np.argmax(score, axis=1)
     act = options[np.arange(len(seek)), best]
     im = interest_match[np.arange(len(seek)), best]
-    acc = sc.support.components.accompany & (pop.support[seek] == 1)
+    acc = sc.support.components.accompany & (pop.support[seek] == SupportState.ON_CASELOAD)
     p_accept = ((ac.accept_base + ac.accept_interest * im) * (1 - pop.stigma[seek] * pop.mh[seek] / ac.stigma_acceptance_divisor)
                 * (1 + np.where(acc, pop.support_eff[seek], 0)))
     ok = rng.random(len(seek)) < np.clip(p_accept, 0, 1)
@@ -98,45 +99,44 @@ def _join(model, venues) -> None:
     who, act = who[fits], act[fits]
     pop.activity[who] = act
     np.add.at(venues.members, act, 1)
-    model.events.record(model.week, "joined_activity", who, act)
+    events.record(ctx.week, EventKind.JOINED_ACTIVITY, who, act)
 
 
-def _leave(model, venues) -> None:
-    pop, rng, ac = model.pop, model.rng, model.sc.activities
+def _leave(sc, pop, venues, ctx, rng, events) -> None:
+    ac = sc.activities
     member = np.flatnonzero(pop.activity >= 0)
     if len(member) == 0:
         return
     p = ac.leave_base + ac.leave_lonely * loneliness_level(pop, member)
-    closed = ~venues.open_mask(model.intervening)[pop.activity[member]]
+    closed = ~venues.open_mask(ctx.intervening)[pop.activity[member]]
     go = member[(rng.random(len(member)) < p) | closed]
     np.subtract.at(venues.members, pop.activity[go], 1)
-    model.events.record(model.week, "left_activity", go, pop.activity[go])
+    events.record(ctx.week, EventKind.LEFT_ACTIVITY, go, pop.activity[go])
     pop.activity[go] = -1
 
 
-def _meet_pairs(model, u, v, p_new, origin, hours) -> None:
+def _meet_pairs(pop, ties, ctx, rng, events, u, v, p_new, origin, hours) -> None:
     """Pairs who met: contact on existing ties, a new tie with chance p_new otherwise."""
-    ties = model.ties
     row = ties.index_of(u, v)
     known = row >= 0
     r = row[known]
     ties.contact[r] = True
     ties.met[r] = True
-    fresh = ~known & (model.rng.random(len(u)) < p_new)
-    q = match_quality(model.pop, u[fresh], v[fresh])
+    fresh = ~known & (rng.random(len(u)) < p_new)
+    q = match_quality(pop, u[fresh], v[fresh])
     added = ties.add(u[fresh], v[fresh], hours, q, origin, True)
     fu, fv = u[fresh][added], v[fresh][added]
-    model.events.record(model.week, "new_tie_" + ("activity" if origin == ACTIVITY else "neighbour"), fu, fv)
-    model.events.record(model.week, "new_tie_" + ("activity" if origin == ACTIVITY else "neighbour"), fv, fu)
+    kind = EventKind.NEW_TIE_ACTIVITY if origin == ACTIVITY else EventKind.NEW_TIE_NEIGHBOUR
+    events.record(ctx.week, kind, fu, fv)
+    events.record(ctx.week, kind, fv, fu)
 
 
-def _attend(model, venues) -> None:
-    sc, pop, rng = model.sc, model.pop, model.rng
+def _attend(sc, pop, ties, venues, ctx, rng, events) -> None:
     member = np.flatnonzero(pop.activity >= 0)
     pop.attended[:] = False
     if len(member) == 0:
         return
-    go = member[rng.random(len(member)) < sc.activities.attend_rate * withdrawal(model, member)]
+    go = member[rng.random(len(member)) < sc.activities.attend_rate * withdrawal(ctx, member)]
     pop.attended[go] = True
     if len(go) < 2:
         return
@@ -156,13 +156,12 @@ def _attend(model, venues) -> None:
     q = match_quality(pop, u, v)
     ac = sc.activities
     p_new = ac.tie_chance * (ac.tie_match_base + q) * (ac.tie_confidence_base + pop.confidence[u])
-    _meet_pairs(model, u, v, p_new, ACTIVITY, sc.ties.hours_per_meeting)
+    _meet_pairs(pop, ties, ctx, rng, events, u, v, p_new, ACTIVITY, sc.ties.hours_per_meeting)
 
 
-def _encounters(model) -> None:
-    sc, pop, rng = model.sc, model.pop, model.rng
-    drive = 1.0 + sc.activities.reconnection_drive * model.unmet_need
-    who = np.flatnonzero(rng.random(pop.n) < sc.ties.encounter_rate * withdrawal(model) * drive)
+def _encounters(sc, pop, ties, ctx, rng, events) -> None:
+    drive = 1.0 + sc.activities.reconnection_drive * ctx.unmet_need
+    who = np.flatnonzero(rng.random(pop.n) < sc.ties.encounter_rate * withdrawal(ctx) * drive)
     if len(who) == 0:
         return
     other = pop.same_neighbourhood_partner(rng, who)
@@ -170,13 +169,12 @@ def _encounters(model) -> None:
     u, v = who[keep].astype(np.int32), other[keep]
     q = match_quality(pop, u, v)
     p_new = sc.activities.encounter_tie_chance * q * (sc.activities.tie_confidence_base + pop.confidence[u])
-    _meet_pairs(model, u, v, p_new, NEIGHBOUR, sc.ties.hours_per_meeting)
+    _meet_pairs(pop, ties, ctx, rng, events, u, v, p_new, NEIGHBOUR, sc.ties.hours_per_meeting)
 
 
-def step(model) -> None:
-    venues = model.venues
+def step(sc, pop, ties, venues, ctx, rng, events) -> None:
     if venues.count:
-        _leave(model, venues)
-        _join(model, venues)
-        _attend(model, venues)
-    _encounters(model)
+        _leave(sc, pop, venues, ctx, rng, events)
+        _join(sc, pop, venues, ctx, rng, events)
+        _attend(sc, pop, ties, venues, ctx, rng, events)
+    _encounters(sc, pop, ties, ctx, rng, events)

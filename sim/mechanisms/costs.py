@@ -15,20 +15,20 @@ from ..population import on_platform
 LEVERS = ("workers", "training", "devices", "activities", "platform")
 
 
-def start(model) -> None:
-    c, sc, wf = model.costs, model.sc.costs, model.workforce
-    if model.sc.support.digital_training:
-        c["training"] += wf.n * sc.training_per_worker
+def start(sc, costs, workforce) -> None:
+    """One-off costs when the intervention starts (training)."""
+    if sc.support.digital_training:
+        costs["training"] += workforce.n * sc.costs.training_per_worker
 
 
-def step(model) -> None:
-    if not model.intervening:
+def step(sc, costs, pop, venues, workforce, ctx) -> None:
+    if not ctx.intervening:
         return
-    c, sc, wf, pc = model.costs, model.sc, model.workforce, model.sc.costs
+    c, wf, pc = costs, workforce, sc.costs
     if wf.n and sc.support.targeting != "none":
         c["workers"] += wf.n * pc.worker_week
-    c["activities"] += model.venues.n_new * pc.activity_week
+    c["activities"] += venues.n_new * pc.activity_week
     if sc.platform.enabled:
-        active = int(np.count_nonzero(on_platform(model.pop)))
+        active = int(np.count_nonzero(on_platform(pop)))
         c["platform"] += pc.platform_week + active * pc.platform_user_week + pc.outreach_week * sc.platform.outreach_effort
     c["devices"] = wf.devices_given * pc.device

@@ -15,19 +15,19 @@ import numpy as np
 
 from ..policies import MATCHING
 from ..population import on_platform
+from ..vocabulary import EventKind
 
-def step(model) -> None:
-    model.suggestions = (np.empty(0, np.int32), np.empty(0, np.int32))
-    sc, pop, rng = model.sc, model.pop, model.rng
+def step(sc, pop, ties, ctx, rng, events) -> None:
+    ctx.suggestions = (np.empty(0, np.int32), np.empty(0, np.int32))
     k = sc.platform.suggestions_per_week
-    if not (sc.platform.enabled and model.intervening) or k == 0:
+    if not (sc.platform.enabled and ctx.intervening) or k == 0:
         return
     users = np.flatnonzero(on_platform(pop)).astype(np.int32)
     if len(users) < 2:
         return
     c = sc.matching.candidates_per_suggestion * k
     cands = users[rng.integers(0, len(users), (len(users), c))]
-    scores = MATCHING[sc.platform.matching_policy](model, users, cands).astype(np.float32)
+    scores = MATCHING[sc.platform.matching_policy](sc, pop, rng, users, cands).astype(np.float32)
     scores[cands == users[:, None]] = -np.inf
     k_eff = min(k, c)
     top = np.argpartition(-scores, k_eff - 1, axis=1)[:, :k_eff]
@@ -38,6 +38,6 @@ def step(model) -> None:
     ok = np.isfinite(np.take_along_axis(scores, top, axis=1))
     u = np.repeat(users, k_eff)[ok.ravel()]
     v = chosen.ravel()[ok.ravel()]
-    fresh = ~model.ties.exists(u, v)
-    model.suggestions = (u[fresh], v[fresh])
-    model.events.record(model.week, "suggested", u[fresh], v[fresh])
+    fresh = ~ties.exists(u, v)
+    ctx.suggestions = (u[fresh], v[fresh])
+    events.record(ctx.week, EventKind.SUGGESTED, u[fresh], v[fresh])

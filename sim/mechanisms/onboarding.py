@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import JOINED, LAPSED, NEVER
+from ..vocabulary import EventKind, PlatformState, SupportState
 
 
-def step(model) -> None:
-    sc, pop, rng, ob = model.sc, model.pop, model.rng, model.sc.onboarding
-    if not (sc.platform.enabled and model.intervening):
+def step(sc, pop, ctx, rng, events) -> None:
+    ob = sc.onboarding
+    if not (sc.platform.enabled and ctx.intervening):
         return
     eff_lit = pop.effective_literacy
     lit_gate = np.clip((eff_lit - ob.literacy_threshold) / ob.literacy_span, 0.0, 1.0)
@@ -33,15 +33,15 @@ def step(model) -> None:
     dev_gate = np.where(device, 1.0, ob.no_device_factor)
     will = (1 - sc.effects.stigma_weight * pop.stigma * ob.stigma_share) * (ob.trust_base + pop.trust) * (ob.need_base + pop.need)
     p = sc.platform.join_rate * sc.platform.outreach_effort * lit_gate * dev_gate * will
-    helped = (pop.support == 1) & sc.support.components.digital_help
+    helped = (pop.support == SupportState.ON_CASELOAD) & sc.support.components.digital_help
     p = p + np.where(helped, ob.digital_help_join * pop.support_eff * dev_gate, 0.0)
     u = rng.random(pop.n)
-    joins = (pop.platform == NEVER) & (u < p)
-    rejoins = (pop.platform == LAPSED) & helped & (u < ob.rejoin_factor * p)
+    joins = (pop.platform == PlatformState.NEVER) & (u < p)
+    rejoins = (pop.platform == PlatformState.LAPSED) & helped & (u < ob.rejoin_factor * p)
     new = joins | rejoins
     if new.any():
         idx = np.flatnonzero(new)
-        pop.platform[idx] = JOINED
+        pop.platform[idx] = PlatformState.JOINED
         pop.platform_weeks[idx] = 0
-        pop.joined_week[idx[pop.joined_week[idx] < 0]] = model.week
-        model.events.record(model.week, "joined_platform", idx)
+        pop.joined_week[idx[pop.joined_week[idx] < 0]] = ctx.week
+        events.record(ctx.week, EventKind.JOINED_PLATFORM, idx)

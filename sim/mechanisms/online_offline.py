@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..tiestore import ONLINE
+from ..vocabulary import EventKind, SupportState
 from .common import reject, relational_factor
 
 
-def step(model) -> None:
-    sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
+def step(sc, pop, ties, ctx, rng, events) -> None:
     oo = sc.online_offline
     cand = (ties.origin == ONLINE) & ~ties.met & (ties.age < sc.ties.trial_weeks)
     if not cand.any():
@@ -32,11 +32,11 @@ def step(model) -> None:
     e = np.flatnonzero(cand)
     a, b, q = ties.a[e], ties.b[e], ties.q[e]
     acc_on = sc.support.components.accompany
-    acc_a = np.where((pop.support[a] == 1) & acc_on, pop.support_eff[a], 0.0)
-    acc_b = np.where((pop.support[b] == 1) & acc_on, pop.support_eff[b], 0.0)
+    acc_a = np.where((pop.support[a] == SupportState.ON_CASELOAD) & acc_on, pop.support_eff[a], 0.0)
+    acc_b = np.where((pop.support[b] == SupportState.ON_CASELOAD) & acc_on, pop.support_eff[b], 0.0)
     accompany = 1.0 + np.maximum(acc_a, acc_b)
     conf = oo.confidence_base + oo.confidence_weight * (pop.confidence[a] + pop.confidence[b])
-    p = sc.effects.online_conversion * (oo.match_base + q) * relational_factor(model, a) * relational_factor(model, b) * conf * accompany
+    p = sc.effects.online_conversion * (oo.match_base + q) * relational_factor(sc, pop, a) * relational_factor(sc, pop, b) * conf * accompany
     meet = rng.random(len(e)) < np.clip(p, 0, 1)
     if not meet.any():
         return
@@ -52,14 +52,14 @@ def step(model) -> None:
     helped = (acc_a[meet] > 0) | (acc_b[meet] > 0)
     ga, gb = ties.a[good], ties.b[good]
     hg = helped[~bad]
-    np.add.at(pop.fired["bridge"], ga[hg & (pop.support[ga] == 1)], 1)
-    np.add.at(pop.fired["bridge"], gb[hg & (pop.support[gb] == 1)], 1)
-    model.events.record(model.week, "first_meeting", ga, gb, ties.q[good])
-    model.events.record(model.week, "first_meeting", gb, ga, ties.q[good])
+    np.add.at(pop.fired["bridge"], ga[hg & (pop.support[ga] == SupportState.ON_CASELOAD)], 1)
+    np.add.at(pop.fired["bridge"], gb[hg & (pop.support[gb] == SupportState.ON_CASELOAD)], 1)
+    events.record(ctx.week, EventKind.FIRST_MEETING, ga, gb, ties.q[good])
+    events.record(ctx.week, EventKind.FIRST_MEETING, gb, ga, ties.q[good])
     bm = m[bad]
     ba, bb = ties.a[bm], ties.b[bm]
     for who, other in ((ba, bb), (bb, ba)):
-        reject(model, who, oo.bad_meeting_rejection)
+        reject(sc, pop, who, oo.bad_meeting_rejection)
         pop.trust[who] = np.maximum(0.0, pop.trust[who] - oo.bad_meeting_trust_loss)
-        model.events.record(model.week, "meeting_went_badly", who, other)
+        events.record(ctx.week, EventKind.MEETING_WENT_BADLY, who, other)
     ties.drop_later(bm)

@@ -64,19 +64,17 @@ def lsns_score(count: np.ndarray) -> np.ndarray:
     return LSNS_BINS[np.minimum(count, 9)]
 
 
-def refresh_weekly_factors(model) -> None:
-    """Per-citizen factors the mechanisms read all week, from this week's UCLA-3:
+def refresh_weekly_factors(sc, pop, ctx) -> None:
+    """Per-citizen factors the mechanisms read all week, from this week's UCLA-3, into ctx:
     lvl, the loneliness level (UCLA-3 rescaled to 0-1), and wd = 1 - withdrawal * lvl."""
-    pop = model.pop
-    model.lvl = ((pop.ucla.astype(np.float32) - np.float32(3.0)) * np.float32(1 / 6.0))   # definition: UCLA-3 runs 3-9
-    model.wd = np.float32(1.0) - np.float32(model.sc.effects.withdrawal) * model.lvl
+    ctx.lvl = ((pop.ucla.astype(np.float32) - np.float32(3.0)) * np.float32(1 / 6.0))   # definition: UCLA-3 runs 3-9
+    ctx.wd = np.float32(1.0) - np.float32(sc.effects.withdrawal) * ctx.lvl
 
 
-def step(model) -> None:
+def step(sc, pop, ties, ctx, rng) -> None:
     """The week's outcomes in two compiled passes (sim/kernels.py): outcome_counts sums over
     ties (closeness, LSNS-6 counts, lonely contacts, resources reached), score_outcomes
     turns those sums into each citizen's scores."""
-    sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
     n = pop.n
     oc, f32 = sc.outcomes, np.float32
     lonely = pop.ucla >= 6
@@ -88,11 +86,11 @@ def step(model) -> None:
     noise = rng.standard_normal(n, dtype=np.float32)
     # loneliness, belonging, wellbeing, LSNS-6, network size and social capital per citizen
     # (the formulas of the module docstring, one compiled pass)
-    model.unmet_need = kernels.score_outcomes(
+    ctx.unmet_need = kernels.score_outcomes(
         actual, counts, lonely_w, strong_w, reach, pop.activity, pop.need, pop.lonely_trait, pop.shock, noise,
         pop.rejection, pop.wellbeing_base, float(sc.effects.spread), float(sc.loneliness.ucla_centre),
         float(sc.loneliness.ucla_slope), LSNS_BINS, pop.lonely_latent, pop.ucla, pop.belonging, pop.wellbeing, pop.lsns,
         pop.network_size, pop.social_capital, *coefficients(sc))
     pop.rejection *= f32(sc.loneliness.rejection_fade)
     pop.confidence += f32(sc.loneliness.confidence_recovery) * (pop.base_confidence - pop.confidence)
-    refresh_weekly_factors(model)
+    refresh_weekly_factors(sc, pop, ctx)

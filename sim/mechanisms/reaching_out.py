@@ -18,33 +18,34 @@ import numpy as np
 
 from ..population import match_quality
 from ..tiestore import ONLINE
+from ..vocabulary import EventKind
 from .common import reject, relational_factor, withdrawal
 
-def step(model) -> None:
-    u, v = model.suggestions
+def step(sc, pop, ties, ctx, rng, events) -> None:
+    u, v = ctx.suggestions
     if len(u) == 0:
         return
-    sc, pop, rng, ro = model.sc, model.pop, model.rng, model.sc.reaching_out
+    ro = sc.reaching_out
     q = match_quality(pop, u, v)
-    p_write = np.minimum(1.0, pop.confidence[u] + sc.platform.barrier_lowering) * ro.write_rate * withdrawal(model, u)
+    p_write = np.minimum(1.0, pop.confidence[u] + sc.platform.barrier_lowering) * ro.write_rate * withdrawal(ctx, u)
     write = rng.random(len(u)) < p_write
-    p_reply = ((ro.reply_base + ro.reply_match * q) * withdrawal(model, v) * relational_factor(model, v)
+    p_reply = ((ro.reply_base + ro.reply_match * q) * withdrawal(ctx, v) * relational_factor(sc, pop, v)
                * (ro.reply_unmoderated + ro.reply_moderation * sc.platform.moderation))
     reply = write & (rng.random(len(u)) < p_reply)
     wu, wv = u[write], v[write]
-    model.events.record(model.week, "wrote", wu, wv)
+    events.record(ctx.week, EventKind.WROTE, wu, wv)
     barrier = write & (pop.confidence[u] < ro.offline_approach_confidence)
     np.add.at(pop.fired["barrier"], u[barrier], 1)
     ru, rv = u[reply], v[reply]
-    added = model.ties.add(ru, rv, ro.online_tie_hours, q[reply], ONLINE, False)
+    added = ties.add(ru, rv, ro.online_tie_hours, q[reply], ONLINE, False)
     ru, rv = ru[added], rv[added]
     np.add.at(pop.fired["reach"], ru, 1)
     np.add.at(pop.fired["reach"], rv, 1)
-    pop.last_reply[ru] = model.week
-    pop.last_reply[rv] = model.week
-    model.events.record(model.week, "got_reply", ru, rv)
-    model.events.record(model.week, "answered", rv, ru)
+    pop.last_reply[ru] = ctx.week
+    pop.last_reply[rv] = ctx.week
+    events.record(ctx.week, EventKind.GOT_REPLY, ru, rv)
+    events.record(ctx.week, EventKind.ANSWERED, rv, ru)
     unanswered = write & ~reply
-    reject(model, u[unanswered], ro.no_reply_rejection)
-    model.events.record(model.week, "no_reply", u[unanswered], v[unanswered])
-    model.events.record(model.week, "did_not_answer", v[unanswered], u[unanswered])
+    reject(sc, pop, u[unanswered], ro.no_reply_rejection)
+    events.record(ctx.week, EventKind.NO_REPLY, u[unanswered], v[unanswered])
+    events.record(ctx.week, EventKind.DID_NOT_ANSWER, v[unanswered], u[unanswered])

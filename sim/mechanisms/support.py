@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import MOVED_ON, NOT_SUPPORTED, ON_CASELOAD, match_quality
+from ..population import match_quality
+from ..vocabulary import EventKind
+from ..vocabulary import SupportState as S
 from ..policies import TARGETING
 from ..tiestore import BRIDGE
 
@@ -65,9 +67,8 @@ class Workforce:
         self.devices_given = 0
         self.trained = bool(s.digital_training)
 
-    def pick_contacts(self, model) -> None:
+    def pick_contacts(self, pop, rng) -> None:
         """Each worker knows some settled, resourceful people in the community."""
-        pop, rng = model.pop, model.rng
         pool = np.flatnonzero((pop.ucla < 6) & (np.bitwise_count(pop.resources) >= self.min_resources))
         if len(pool) == 0:
             pool = np.arange(pop.n)
@@ -87,34 +88,32 @@ def delivery_factor(sc, workforce, worker, client, pop) -> np.ndarray:
     return s.hybrid_in_person_share + (1.0 - s.hybrid_in_person_share) * digital
 
 
-def _move_on(model) -> None:
-    pop, wf, sc = model.pop, model.workforce, model.sc
-    done = np.flatnonzero((pop.support == ON_CASELOAD) & (pop.support_weeks >= sc.support.duration_weeks))
-    np.subtract.at(wf.load, pop.worker[done], 1)
-    pop.support[done] = MOVED_ON
-    model.events.record(model.week, "moved_on", done, pop.worker[done])
+def _move_on(sc, pop, workforce, ctx, events) -> None:
+    done = np.flatnonzero((pop.support == S.ON_CASELOAD) & (pop.support_weeks >= sc.support.duration_weeks))
+    np.subtract.at(workforce.load, pop.worker[done], 1)
+    pop.support[done] = S.MOVED_ON
+    events.record(ctx.week, EventKind.MOVED_ON, done, pop.worker[done])
     pop.worker[done] = -1
 
 
-def _refer(model) -> None:
-    pop, sc, rng = model.pop, model.sc, model.rng
-    need = (pop.ucla >= 6) | (pop.lsns < 12) | pop.mh
-    cand = (pop.support == NOT_SUPPORTED) & (pop.referred_week < 0) & need
+def _refer(sc, pop, ctx, rng, events) -> None:
+    need = (pop.ucla >= 6) | (pop.lsns < 12) | pop.mh      # definitions: lonely, isolated, a condition
+    cand = (pop.support == S.NOT_SUPPORTED) & (pop.referred_week < 0) & need
     p = sc.support.referral_rate * (1 - sc.effects.stigma_weight * pop.stigma)
     new = np.flatnonzero(cand & (rng.random(pop.n) < p))
-    pop.referred_week[new] = model.week
-    model.events.record(model.week, "referred", new)
+    pop.referred_week[new] = ctx.week
+    events.record(ctx.week, EventKind.REFERRED, new)
 
 
-def _intake(model) -> None:
-    pop, sc, rng, wf = model.pop, model.sc, model.rng, model.workforce
+def _intake(sc, pop, workforce, ctx, rng, events) -> None:
+    wf = workforce
     free = np.maximum(sc.support.caseload - wf.load, 0)
     if free.sum() == 0:
         return
-    waiting = np.flatnonzero((pop.support == NOT_SUPPORTED) & (pop.referred_week >= 0))
+    waiting = np.flatnonzero((pop.support == S.NOT_SUPPORTED) & (pop.referred_week >= 0))
     if len(waiting) == 0:
         return
-    priority = TARGETING[sc.support.targeting](model, waiting)
+    priority = TARGETING[sc.support.targeting](pop, waiting)
     if priority is None:
         return
     order = np.lexsort((rng.random(len(waiting)), pop.referred_week[waiting], -np.asarray(priority, dtype=np.float64)))
@@ -127,26 +126,26 @@ def _intake(model) -> None:
     accept = rng.random(m) < sc.support.accept_base + (1.0 - sc.support.accept_base) * pop.trust[cand]
     refused = cand[~accept]
     pop.referred_week[refused] = -1
-    model.events.record(model.week, "declined_support", refused)
+    events.record(ctx.week, EventKind.DECLINED_SUPPORT, refused)
     cand, worker = cand[accept], worker[accept]
-    pop.support[cand] = ON_CASELOAD
+    pop.support[cand] = S.ON_CASELOAD
     pop.worker[cand] = worker
     pop.support_weeks[cand] = 0
     pop.ever_supported[cand] = True
     np.add.at(wf.load, worker, 1)
-    model.events.record(model.week, "taken_on", cand, worker)
+    events.record(ctx.week, EventKind.TAKEN_ON, cand, worker)
     if sc.devices.target == "clients" and wf.devices_left > 0:
         lacking = cand[~(pop.has_device[cand] | pop.device_given[cand])][: wf.devices_left]
         pop.device_given[lacking] = True
         wf.devices_left -= len(lacking)
         wf.devices_given += len(lacking)
-        model.events.record(model.week, "got_device", lacking)
+        events.record(ctx.week, EventKind.GOT_DEVICE, lacking)
 
 
-def _deliver(model) -> None:
-    pop, sc, rng, wf = model.pop, model.sc, model.rng, model.workforce
+def _deliver(sc, pop, ties, workforce, ctx, rng, events) -> None:
+    wf = workforce
     pop.support_eff[:] = 0.0
-    clients = np.flatnonzero(pop.support == ON_CASELOAD)
+    clients = np.flatnonzero(pop.support == S.ON_CASELOAD)
     if len(clients) == 0:
         return
     comp, s = sc.support.components, sc.support
@@ -168,18 +167,17 @@ def _deliver(model) -> None:
         who = clients[go]
         contact = wf.contacts[w[go], rng.integers(0, wf.n_contacts, len(who))]
         q = match_quality(pop, who, contact)
-        added = model.ties.add(who, contact, model.sc.ties.hours_per_meeting, q, BRIDGE, True)
+        added = ties.add(who, contact, sc.ties.hours_per_meeting, q, BRIDGE, True)
         np.add.at(pop.fired["bridge"], who[added], 1)
-        model.events.record(model.week, "introduced_by_worker", who[added], contact[added])
+        events.record(ctx.week, EventKind.INTRODUCED_BY_WORKER, who[added], contact[added])
     pop.support_weeks[clients] += 1
 
 
-def step(model) -> None:
-    sc = model.sc
-    if not model.intervening or model.workforce.n == 0 or sc.support.targeting == "none":
-        model.pop.support_eff[:] = 0.0
+def step(sc, pop, ties, workforce, ctx, rng, events) -> None:
+    if not ctx.intervening or workforce.n == 0 or sc.support.targeting == "none":
+        pop.support_eff[:] = 0.0
         return
-    _move_on(model)
-    _refer(model)
-    _intake(model)
-    _deliver(model)
+    _move_on(sc, pop, workforce, ctx, events)
+    _refer(sc, pop, ctx, rng, events)
+    _intake(sc, pop, workforce, ctx, rng, events)
+    _deliver(sc, pop, ties, workforce, ctx, rng, events)

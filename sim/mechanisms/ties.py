@@ -53,19 +53,19 @@ import numpy as np
 
 from .. import kernels
 from ..tiestore import INTRODUCED, ONLINE
-from ..population import ON_CASELOAD, match_quality
+from ..population import match_quality
+from ..vocabulary import EventKind, SupportState
 
 SNAPSHOT_WEEKS = 4   # numerical, not behavioural: how often the friends-of-friends snapshot is rebuilt
 
 
-def _introductions(model) -> None:
-    sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
-    if model.adj is None or model.week - model.adj_week >= SNAPSHOT_WEEKS:
-        model.adj = ties.adjacency()
-        model.adj_week = model.week
-    indptr, nbrs = model.adj
+def _introductions(sc, pop, ties, ctx, rng, events) -> None:
+    if ctx.friends is None or ctx.week - ctx.friends_week >= SNAPSHOT_WEEKS:
+        ctx.friends = ties.adjacency()
+        ctx.friends_week = ctx.week
+    indptr, nbrs = ctx.friends
     deg = np.diff(indptr)
-    i = np.flatnonzero((rng.random(pop.n) < sc.ties.introduction_rate * model.wd) & (deg > 0))
+    i = np.flatnonzero((rng.random(pop.n) < sc.ties.introduction_rate * ctx.wd) & (deg > 0))
     if len(i) == 0:
         return
     j = nbrs[indptr[i] + (rng.random(len(i)) * deg[i]).astype(np.int64)]
@@ -76,8 +76,8 @@ def _introductions(model) -> None:
     form = rng.random(len(i)) < sc.ties.introduction_acceptance * (sc.ties.introduction_match_base + q)
     added = ties.add(i[form], k[form], sc.ties.hours_per_meeting, q[form], INTRODUCED, True)
     fi, fk = i[form][added], k[form][added]
-    model.events.record(model.week, "introduced_by_friend", fi, fk)
-    model.events.record(model.week, "introduced_by_friend", fk, fi)
+    events.record(ctx.week, EventKind.INTRODUCED_BY_FRIEND, fi, fk)
+    events.record(ctx.week, EventKind.INTRODUCED_BY_FRIEND, fk, fi)
 
 
 def _bernoulli_positions(rng, n: int, p: float) -> np.ndarray:
@@ -98,8 +98,7 @@ def _bernoulli_positions(rng, n: int, p: float) -> np.ndarray:
     return np.concatenate(out)
 
 
-def _dynamics(model) -> None:
-    sc, pop, rng, ties = model.sc, model.pop, model.rng, model.ties
+def _dynamics(sc, pop, ties, ctx, rng, events) -> None:
     if len(ties) == 0:
         ties.commit(None)        # nothing to update, but the week's new ties still join
         return
@@ -107,13 +106,13 @@ def _dynamics(model) -> None:
     a, b, s, q = ties.a, ties.b, ties.s, ties.q
     f32 = np.float32
     on_trial = ties.age < t.trial_weeks
-    if model.intervening and sc.support.components.existing_relationships:
-        helped = ((pop.support == ON_CASELOAD) * pop.support_eff).astype(f32)
+    if ctx.intervening and sc.support.components.existing_relationships:
+        helped = ((pop.support == SupportState.ON_CASELOAD) * pop.support_eff).astype(f32)
     else:
-        helped = model.zeros_f32
+        helped = ctx.zeros
     u = rng.random(len(ties), dtype=f32)
     full = f32(t.close_friend_hours)
-    gain, demand = kernels.contact_gain(a, b, s, q, ties.age, ties.met, ties.contact, model.wd, helped, u,
+    gain, demand = kernels.contact_gain(a, b, s, q, ties.age, ties.met, ties.contact, ctx.wd, helped, u,
                                         f32(t.hours_per_meeting), t.trial_weeks, pop.n, full, f32(t.contact_base),
                                         f32(t.contact_closeness), f32(t.contact_trial_match), f32(t.contact_helped),
                                         f32(t.trial_gain_match), f32(t.online_contact_hours))
@@ -138,7 +137,7 @@ def _dynamics(model) -> None:
         sc_ = np.minimum(s[cand], full)
         p_i = ((f32(yearly / 52.0) - sc_ * f32(t.turnover_outer / t.close_friend_hours / 52.0))   # per week
                * (f32(1.0) + f32(t.fragility) * ties.rd[cand])
-               + f32(t.withdrawal_break) * (model.lvl[a[cand]] + model.lvl[b[cand]]))
+               + f32(t.withdrawal_break) * (ctx.lvl[a[cand]] + ctx.lvl[b[cand]]))
         p_i *= f32(1.0) - f32(1.0 - t.kin_break_ratio) * ties.kin[cand]
         broken[cand[rng.random(len(cand)) * p_max < p_i]] = True
 
@@ -146,8 +145,8 @@ def _dynamics(model) -> None:
     if survived.any():
         np.add.at(pop.fired["match"], a[survived], 1)
         np.add.at(pop.fired["match"], b[survived], 1)
-        model.events.record(model.week, "friendship_lasted", a[survived], b[survived])
-        model.events.record(model.week, "friendship_lasted", b[survived], a[survived])
+        events.record(ctx.week, EventKind.FRIENDSHIP_LASTED, a[survived], b[survived])
+        events.record(ctx.week, EventKind.FRIENDSHIP_LASTED, b[survived], a[survived])
 
     # ties that ended earlier this week at a first meeting that went badly (drop_later) leave at
     # the commit below too; that loss was already felt as a rejection (online_offline), so it
@@ -157,15 +156,15 @@ def _dynamics(model) -> None:
     # a lost tie hurts by its closeness: 0.3 for a close friend, under 0.03 for a faded acquaintance
     hurt = t.loss_hurt * np.sqrt(np.minimum(s[broken], t.close_friend_hours) / t.close_friend_hours)
     pop.rejection += (np.bincount(ba, hurt, minlength=pop.n) + np.bincount(bb, hurt, minlength=pop.n)).astype(f32)
-    model.lost_this_week = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
-    if model.events.any:
-        model.events.record(model.week, "lost_tie", ba, bb, s[broken])     # value: hours of closeness lost
-        model.events.record(model.week, "lost_tie", bb, ba, s[broken])
+    ctx.lost_this_week = np.bincount(ba, minlength=pop.n) + np.bincount(bb, minlength=pop.n)
+    if events.any:
+        events.record(ctx.week, EventKind.LOST_TIE, ba, bb, s[broken])     # value: hours of closeness lost
+        events.record(ctx.week, EventKind.LOST_TIE, bb, ba, s[broken])
     np.minimum(ties.age + 1, 30000, out=ties.age, casting="unsafe")   # guard: int16 ages stop at 30000 weeks
     ties.contact[:] = False
     ties.commit(broken)   # drop broken and marked ties and merge this week's new ones in one pass
 
 
-def step(model) -> None:
-    _introductions(model)
-    _dynamics(model)
+def step(sc, pop, ties, ctx, rng, events) -> None:
+    _introductions(sc, pop, ties, ctx, rng, events)
+    _dynamics(sc, pop, ties, ctx, rng, events)

@@ -59,7 +59,7 @@ def unc(default, description, src="assumption", *, range=None, **bounds):
     return P(default, description, src, role="uncertainty", range=range, **bounds)
 
 
-def setting(default, description, src="setting", *, range=None, **bounds):
+def setting(default, description, src="a choice of the run, not an assumption", *, range=None, **bounds):
     """Size, length, seed: how a run is set up, not what it assumes."""
     return P(default, description, src, role="setting", range=range, **bounds)
 
