@@ -128,7 +128,7 @@ def _ranking_text(header: list[str], rows: list[list[str]]) -> str:
 
 def print_report(spec, result, seconds, top: int = 20) -> None:
     from experiments.progress import fmt_seconds
-    from experiments.ranking import main_index, ranking, ranking_rows
+    from experiments.ranking import interval_caveat, main_index, ranking, ranking_rows
     from experiments.sweep import RANKING_TOP
     res = result.results
     n_fail = len(result.failures)
@@ -138,6 +138,9 @@ def print_report(spec, result, seconds, top: int = 20) -> None:
         idx = main_index(spec.method)[0]
         print(f"Parameters by {idx}, largest first, with 95% intervals; \"not separated from noise\": the "
               "interval reaches zero, so the sweep cannot tell that parameter's influence from none.")
+        caveat = interval_caveat(spec.method, spec.samples, spec.replicates)
+        if caveat:
+            print(caveat)
         for o in spec.outputs:
             full = ranking(result.indices, o)
             table = full.head(top) if top else full
@@ -162,7 +165,9 @@ def print_report(spec, result, seconds, top: int = 20) -> None:
               "never dropped):")
         keys = [p.key for p in spec.parameters]
         for r in result.failures.head(10).to_dict("records"):
-            params = ", ".join(f"{k}={r[k]!r}" for k in keys)
+            params = ", ".join(f"{k}={r[k]!r}" for k in keys[:8])
+            if len(keys) > 8:
+                params += f", ... ({len(keys) - 8} more parameters in failures.csv)"
             first = (r["error"] or "").splitlines()[0] if r["error"] else "?"
             print(f"  run {r['run_id']} (point {r['point']}, replicate {r['replicate']}, seed {r['seed']}): {first}")
             print(f"      {params}")

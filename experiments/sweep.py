@@ -83,13 +83,13 @@ def _schema(spec: SweepSpec) -> pa.Schema:
 
 
 def _design_frame(spec: SweepSpec, X, points) -> pd.DataFrame:
-    df = pd.DataFrame({"point": np.arange(len(points))})
+    cols = {"point": np.arange(len(points))}
     if X is not None:
         for j, p in enumerate(spec.parameters):
-            df[f"x:{p.key}"] = X[:, j]
+            cols[f"x:{p.key}"] = X[:, j]
     for p in spec.parameters:
-        df[p.key] = [pt[p.key] for pt in points]
-    return df
+        cols[p.key] = [pt[p.key] for pt in points]
+    return pd.DataFrame(cols)       # built at once: a column at a time fragments a frame of 180 parameters
 
 
 def plan(spec: SweepSpec) -> dict:
@@ -338,9 +338,10 @@ def analyse_sweep(folder: str | Path, spec: SweepSpec | None = None, results: pd
                         "(SALib issue 649); read them as rough")
         atomic_write_frame(folder / "indices.csv", indices)
         files.append(folder / "indices.csv")
-        from .ranking import write_ranking
+        from .ranking import interval_caveat, write_ranking
         write_ranking(folder / "ranking.md", indices, spec.outputs,
-                      title=f"{spec.name}: {spec.method}, {len(spec.parameters)} parameters", top=RANKING_TOP)
+                      title=f"{spec.name}: {spec.method}, {len(spec.parameters)} parameters", top=RANKING_TOP,
+                      caveat=interval_caveat(spec.method, spec.samples, spec.replicates))
         files.append(folder / "ranking.md")
         files += plot_indices(folder, spec, indices, variance)
     return {"indices": indices, "variance": variance, "levels": levels, "note": note, "files": files}

@@ -73,7 +73,7 @@ def test_spec_errors_name_key_value_and_allowed(data, message):
 
 
 def test_spec_file_errors(tmp_path):
-    with pytest.raises(SpecError, match="no such file; specs shipped in experiments/: morris_screening, sobol_policies"):
+    with pytest.raises(SpecError, match="no such file; specs shipped in experiments/: morris_assumptions, morris_screening, sobol_policies"):
         load_spec(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("method = 'sobol'\nsamples = [")
