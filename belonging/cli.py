@@ -1,4 +1,4 @@
-"""`belonging`: list scenarios, run one, compare several, sweep, open the dashboard.
+"""`belonging`: list scenarios and parameters, run one, compare several, sweep, open the dashboard.
 
 Each subcommand lives in its own module (belonging/cmd_*.py) with two functions:
 add_parser(subparsers) and run(args) -> exit code. This file only wires them.
@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("scenarios", "run", "compare", "sweep", "dashboard")
+SUBCOMMANDS = ("scenarios", "parameters", "run", "compare", "sweep", "dashboard")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -156,3 +156,14 @@ def test_apply_refuses_a_mechanism_asking_for_an_unknown_input():
 
     with pytest.raises(TypeError, match="weather"):
         m.apply(bad)
+
+
+def test_cli_lists_parameters_by_role_from_the_schema():
+    proc = run_cli("parameters", "--role", "uncertainty", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [r["key"] for r in rows] == [r["key"] for r in parameters_by_role("uncertainty")]
+    text = run_cli("parameters", "--section", "loneliness").stdout
+    assert "loneliness.wanted_per_need" in text and "range 3..9" in text
+    bad = run_cli("parameters", "--section", "weather")
+    assert bad.returncode == 2 and "'weather'" in bad.stderr and "loneliness" in bad.stderr
