@@ -39,11 +39,11 @@ class WeekContext:
     """The clock and what one mechanism hands to another (who writes -> who reads).
 
     week, intervening: the clock (model); week 0 is the start of the intervention.
-    lvl, wd, unmet_need: outcomes -> next week's onboarding, reaching out, activities,
-        encounters, ties (the loneliness level 0-1, the withdrawal factor
-        1 - withdrawal * lvl, and the unmet need to belong 0-1 of each citizen).
+    lvl, wd, unmet_need: outcomes -> next week's mechanisms (the loneliness level 0-1, read
+        by ties; the withdrawal factor 1 - withdrawal * lvl, read by reaching out,
+        activities, encounters and ties; the unmet need to belong 0-1, read by encounters).
     suggestions: matching -> reaching_out, this week's (user, candidate) pairs.
-    lost_this_week: ties -> observers (tests, dashboards): ties each citizen lost.
+    lost_this_week: ties -> observers (tests): ties each citizen lost this week.
     friends, friends_week: ties -> ties, the friends-of-friends snapshot for introductions
         and the week it was taken (refreshed every ties.SNAPSHOT_WEEKS).
     zeros: a float32 column of zeros (read-only; spares an allocation a week).

@@ -1,8 +1,9 @@
 """Ties as arrays: one row an undirected tie, kept sorted by its key.
 
 A tie joins citizens a < b; its key is a * n + b. Keeping the rows sorted by key
-makes "is this pair already tied?" a binary search, and removal a boolean mask
-that keeps the order. Strength is closeness in hours spent together (Hall 2018).
+keeps each citizen's ties (as lower end) in one run of rows, so "is this pair already
+tied?" is a scan of that citizen's few rows (kernels.tie_rows, through row_starts), and
+removal a boolean mask that keeps the order. Strength is closeness in hours spent together (Hall 2018).
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ Each week, while the intervention runs:
    += coaching_confidence e; 0.08, 0.02), digital help (literacy += digital_help_rate e up
    to + digital_help_cap, 0.04 and 0.4, and joining/staying on the platform), accompany and
    activities link (used by online_offline and activities), bridging (chance bridging_rate e,
-   0.1, a week of a tie to one of the worker's own contacts, "worker bridge"), existing
+   0.1, a week, of a new tie of ties.hours_per_meeting hours to one of the worker's own
+   contacts, "worker bridge"), existing
    relationships (used by ties), and trust += trust_gain e (0.01).
 
 Workers: skill ~ N(fidelity, skill_sd) clipped to 0.05-1; untrained workers are confident

@@ -164,7 +164,7 @@ class Platform(Section):
                               "Heyes 2018 (seed 001): trust decides much", range=(0.0, 1.0), ge=0, le=1)
     join_rate: float = unc(0.02, "Weekly chance that a reached, able, willing citizen signs up at full outreach.", range=(0.01, 0.04), ge=0, le=1)
     dropout_first_week: float = unc(
-        0.32, "Chance an active user drops out in their first week.",
+        0.32, "Chance a new user drops out in their first week.",
         "Hurmuz et al.: 32.2% dropped in week 1", range=(0.25, 0.40), ge=0, le=1)
     dropout_long_run: float = unc(0.03, "Weekly dropout chance once use has settled.", "calibrated: Hurmuz et al. 45.6% still using at 4 weeks",
                                   range=(0.01, 0.06), ge=0, le=1)
@@ -236,7 +236,7 @@ class ReachingOut(Section):
 class OnlineOffline(Section):
     MECHANISM: ClassVar[str] = "online to offline"
     match_base: float = unc(0.5, "Chance of a first meeting at match quality 0, relative to 0.5 + match quality.", range=(0.25, 1.0), ge=0, le=5)
-    confidence_base: float = unc(0.5, "Meeting chance factor at zero confidence (x (base + weight * mean confidence of both)).",
+    confidence_base: float = unc(0.5, "Meeting chance factor at zero confidence (x (base + weight * (confidence_a + confidence_b))).",
                                  range=(0.25, 1.0), ge=0, le=5)
     confidence_weight: float = unc(0.5, "Meeting chance factor per unit of the pair's summed confidence.", range=(0.25, 1.0), ge=0, le=5)
     bad_meeting: float = unc(0.3, "Chance a first meeting goes badly at match quality 0.", "Heyes 2018 (risks of meeting); size assumed",
@@ -310,7 +310,7 @@ class Activities(Section):
     MECHANISM: ClassVar[str] = "activities and encounters"
     per_1000: float = unc(4.0, "Community activities per 1,000 citizens that exist anyway.", range=(2.0, 8.0), ge=0, le=100)
     new_per_1000: float = lever(0.0, "Extra community activities per 1,000 citizens funded by the intervention.", range=(0.0, 6.0), ge=0, le=100)
-    size: int = lever(15, "Places per activity.", range=(6, 30), ge=2, le=500)
+    size: int = unc(15, "Places per activity (those that exist anyway and those funded alike).", range=(6, 30), ge=2, le=500)
     join_rate: float = unc(0.01, "Weekly chance a citizen looks for an activity to join.", range=(0.005, 0.02), ge=0, le=1)
     attend_rate: float = unc(0.7, "Chance a member attends in a given week.", range=(0.5, 0.9), ge=0, le=1)
     join_confidence_base: float = unc(0.3, "Looking for an activity at zero confidence (x (base + confidence)).", range=(0.1, 0.6), ge=0, le=5)
@@ -460,7 +460,7 @@ class Effects(Section):
                                               "Heyes 2018 (direction); size assumed", range=(0.25, 0.75), ge=0, le=1)
     withdrawal: float = unc(0.4, "How much loneliness cuts contact, replies and new ties (withdrawal loop).", "Hawkley & Cacioppo 2010; Fontanari 2021",
                             range=(0.2, 0.6), ge=0, le=1)
-    spread: float = unc(0.15, "Pull of lonely close contacts (ties of at least help_hours, kin counting half) on a citizen's loneliness.",
+    spread: float = unc(0.15, "Pull of lonely close contacts (ties of at least outcomes.help_hours, kin weighted by loneliness.kin_contact_weight) on a citizen's loneliness.",
                         "Cacioppo, Fowler & Christakis 2009", range=(0.05, 0.30), ge=0, le=2)
     support_effect: float = unc(1.0, "Scale of all support components' effects.", "Webber et al. 2019/2021 (direction; effect sizes uncertain)",
                                 range=(0.5, 1.5), ge=0, le=3)
