@@ -5,7 +5,7 @@
         design.parquet         the sample points (SALib space and scenario values)
         runs/part-*.parquet    one file per finished run, written as it finishes
         runs/chunk-*.parquet   parts merged when a sweep completes (same rows)
-        indices.csv, variance.csv, levels.csv, failures.csv, plot_<output>.png   the analysis
+        indices.csv, ranking.md, variance.csv, levels.csv, failures.csv, plot_<output>.png   the analysis
 
 Every file is written to a hidden temporary name in the same folder and renamed into
 place (atomic on POSIX), so a killed sweep leaves only whole files: a run is either

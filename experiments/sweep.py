@@ -6,6 +6,10 @@
     result.indices        # DataFrame: output, method, parameter, index, value, conf, ci_low, ci_high
     result.failures       # DataFrame of failed runs with their parameters and error
 
+With a contrast scenario (spec key `contrast`), each run is a pair: the base and the
+contrast at the same parameter values and seed, stored in one row (the contrast's
+columns prefixed `contrast_`), so `<output>_effect` is computed run by run.
+
 Run r of point p has run_id p * replicates + r and a seed derived from the spec's seed
 (SeedSequence), never from the order in which runs finish, so one process, many
 processes and a Dask cluster give the same numbers. Each finished run is stored at
