@@ -110,72 +110,93 @@ def vuetify_slider_value(value, low, high, step):
     return float(fixed)
 
 
-def _render_every_control(base, edits=None):
-    """Render Explore's controls on `base` with every panel opened, then let every slider and number box do what
-    the browser does (sliders round their value; boxes report their text when focus leaves them). Returns the
-    session's edits afterwards and the keys shown as sliders."""
-    import ipyvuetify as v
-    import solara
-    from dashboards import state
-    from dashboards.components.controls import ScenarioControls, all_fields
+class OpenControls:
+    """Explore's controls rendered once with every panel opened (as a user clicking each header)."""
 
-    state.base.value = base
-    state.base_label.value = base.name
-    state.edits.value = dict(edits or {})
+    def __init__(self):
+        import ipyvuetify as v
+        import solara
+        from dashboards import state
+        from dashboards.components.controls import ScenarioControls
 
-    @solara.component
-    def Harness():
-        _, errors = state.use_current()
-        ScenarioControls(errors)
+        @solara.component
+        def Harness():
+            _, errors = state.use_current()
+            ScenarioControls(errors)
 
-    _, rc = solara.render(Harness(), handle_error=False)
-    try:
-        panels = rc.find(v.ExpansionPanels).widgets
+        self.v, self.state = v, state
+        state.load_preset("baseline")
+        _, self.rc = solara.render(Harness(), handle_error=False)
+        panels = self.rc.find(v.ExpansionPanels).widgets
         assert len(panels) >= 15
         for p in panels:
-            p.v_model = 0                        # the user opens every panel
-        sliders = rc.find(v.Slider).widgets
-        slider_keys = set()
-        for w in sliders:
+            p.v_model = 0
+
+    def show(self, base, edits=None):
+        """Put `base` (and the user's `edits`) in the controls, then let every slider and number box do what the
+        browser does: sliders round their value and send it back if it changed; a box reports its text when
+        focus leaves it. Returns the session's edits afterwards and the keys shown as sliders."""
+        from dashboards.components.controls import all_fields
+        v, state = self.v, self.state
+        state.base.value = base
+        state.base_label.value = base.name
+        state.edits.value = dict(edits or {})
+        for w in self.rc.find(v.Slider).widgets:
             shown = vuetify_slider_value(w.v_model, w.min, w.max, w.step)
             if shown != w.v_model:
                 w.v_model = shown                # what the browser sends back
-        for f in all_fields():
-            if rc.find(v.Html, attributes={"data-key": f.key}).find(v.Slider).widgets:
-                slider_keys.add(f.key)
-        for w in rc.find(v.TextField).widgets:
+        for w in self.rc.find(v.TextField).widgets:
             w.fire_event("focusout", None)       # focus passes through the box without typing
-        return dict(state.edits.value), slider_keys, len(sliders)
-    finally:
-        rc.close()
+        controls = {}                            # data-key -> the control's widget (inside its tooltip)
+        for tip in self.rc.find(v.Tooltip).widgets:
+            for slot in tip.v_slots:
+                for div in slot["children"]:
+                    if "data-key" in (div.attributes or {}):
+                        controls[div.attributes["data-key"]] = div.children[0]
+        keys = [f.key for f in all_fields()]
+        assert sorted(controls) == sorted(keys), "every parameter has one control, rendered"
+        return dict(state.edits.value), {k for k, w in controls.items() if isinstance(w, v.Slider)}
+
+    def close(self):
+        self.rc.close()
+        self.state.load_preset("baseline")
 
 
-@pytest.mark.parametrize("preset", ["baseline", "platform_only", "platform_with_support", "connecting_people",
-                                    "digital_inclusion", "remote_only"])
-def test_opening_every_control_changes_no_value_of_a_preset(preset):
-    from dashboards import state
-    from sim import presets
-    assert preset in presets()
-    base = state.preset_scenario(preset)
-    edits, sliders, n = _render_every_control(base)
-    assert edits == {}, f"rendering the controls changed {edits}"
-    sc, errors = state.current(base, edits)
-    assert errors == {} and sc == base
-    assert n > 150 and "ties.decay_per_year" in sliders and "support.digitally_confident_share" in sliders
+@pytest.fixture(scope="class")
+def open_controls():
+    oc = OpenControls()
+    yield oc
+    oc.close()                                   # rendered controls would redraw on every later state change
 
 
-def test_values_off_the_slider_grid_get_a_number_box_and_stay_as_they_are():
-    from dashboards import state
-    off = {"support.workers": 3.3, "ties.decay_per_year": 0.1234, "support.digitally_confident_share": 0.5291,
-           "loneliness.wanted_per_need": 12.5, "platform.outreach_effort": 0.615, "costs.worker_week": 901.5}
-    base = load_scenario("platform_with_support", {"run.citizens": 1000, **off})
-    edits, sliders, _ = _render_every_control(base)
-    assert edits == {}, f"rendering the controls changed {edits}"
-    assert not set(off) & sliders, "off-grid values must get a number box, not a slider that rounds them"
-    # and an edit the user made off the grid stays as typed
-    edits, sliders, _ = _render_every_control(load_scenario("baseline", {"run.citizens": 1000}),
-                                              {"ties.decay_per_year": 0.1234})
-    assert edits == {"ties.decay_per_year": 0.1234} and "ties.decay_per_year" not in sliders
+class TestOpenedControls:
+    """Explore's controls, every panel opened: nothing the user did not touch changes."""
+
+    def test_opening_every_control_changes_no_value_of_any_preset(self, open_controls):
+        from dashboards import state
+        from sim import presets
+        assert len(presets()) >= 6
+        for preset in presets():
+            base = state.preset_scenario(preset)
+            edits, sliders = open_controls.show(base)
+            assert edits == {}, f"{preset}: rendering the controls changed {edits}"
+            sc, errors = state.current(base, edits)
+            assert errors == {} and sc == base, preset
+            assert len(sliders) > 150 and {"ties.decay_per_year", "support.digitally_confident_share"} <= sliders
+
+    def test_values_off_the_slider_grid_get_a_number_box_and_stay_as_they_are(self, open_controls):
+        off = {"support.workers": 3.3, "ties.decay_per_year": 0.1234, "support.digitally_confident_share": 0.5291,
+               "loneliness.wanted_per_need": 12.5, "platform.outreach_effort": 0.615, "costs.worker_week": 901.5,
+               "support.caseload": 45}
+        base = load_scenario("platform_with_support", {"run.citizens": 1000, **off})
+        edits, sliders = open_controls.show(base)
+        assert edits == {}, f"rendering the controls changed {edits}"
+        assert not set(off) & sliders, "off-grid values must get a number box, not a slider that rounds them"
+        baseline = load_scenario("baseline", {"run.citizens": 1000})
+        edits, sliders = open_controls.show(baseline, {"ties.decay_per_year": 0.1234})   # typed off the grid: kept
+        assert edits == {"ties.decay_per_year": 0.1234} and "ties.decay_per_year" not in sliders
+        edits, sliders = open_controls.show(baseline, {"ties.decay_per_year": 0.2})      # on the grid: a slider again
+        assert edits == {"ties.decay_per_year": 0.2} and "ties.decay_per_year" in sliders
 
 
 def test_rejected_values_are_reported_per_key():

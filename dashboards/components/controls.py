@@ -282,11 +282,13 @@ def FieldControl(f: Field, value: Any, error: str | None):
 
 
 @solara.component
-def ControlGroup(group: Group, errors: dict[str, str], edits: dict):
-    """One expandable group; its controls are built when it is first opened (or has a problem)."""
-    keys = [f.key for f in group.fields]
-    n_bad = sum(1 for k in keys if k in errors)
-    n_edit = sum(1 for k in keys if k in edits)
+def ControlGroup(group: Group, values: tuple, errors: tuple, n_edit: int):
+    """One expandable group; its controls are built when it is first opened (or has a problem).
+
+    It gets its own fields' values and problems (not the whole scenario), so a change elsewhere
+    does not redraw it.
+    """
+    n_bad = sum(1 for e in errors if e)
     summary = group.title + (f"  ({n_edit} changed)" if n_edit else "") + (f"  - {n_bad} problem(s)" if n_bad else "")
     expand, set_expand = solara.use_state_or_update(bool(n_bad))
     opened, set_opened = solara.use_state(False)
@@ -302,36 +304,53 @@ def ControlGroup(group: Group, errors: dict[str, str], edits: dict):
             rv.ExpansionPanelHeader(children=[summary])
             with rv.ExpansionPanelContent():
                 if expand or opened:
+                    i = 0
                     for heading, fields in group.blocks:
                         if heading:
                             solara.Markdown(f"**{heading}**")
                         for f in fields:
-                            FieldControl(f, state.value_of(f.key), errors.get(f.key))
+                            FieldControl(f, values[i], errors[i])
+                            i += 1
+
+
+def _value(base: Scenario, edits: dict, key: str) -> Any:
+    if key in edits:
+        return edits[key]
+    node: Any = base
+    for part in key.split("."):
+        node = getattr(node, part)
+    return node
 
 
 @solara.component
 def ScenarioControls(errors: dict[str, str]):
     """Levers first, then the assumptions by mechanism, then the run settings; with validation messages."""
     edits = state.edits.value
-    _ = state.base.value
-    parts = {"levers": [], "assumptions": [], "run": []}
+    base = state.base.value
+    parts: dict[str, list[Group]] = {"levers": [], "assumptions": [], "run": []}
     for g in groups():
         parts[g.part].append(g)
+
+    def group(g: Group):
+        keys = [f.key for f in g.fields]
+        ControlGroup(g, tuple(_value(base, edits, k) for k in keys), tuple(errors.get(k) for k in keys),
+                     sum(1 for k in keys if k in edits))
+
     with solara.Column(gap="4px", classes=["scenario-controls"]):
         with solara.Div(classes=["levers"]):
             solara.Markdown("#### Levers\nWhat a planner decides.")
             for g in parts["levers"]:
-                ControlGroup(g, errors, edits)
+                group(g)
         with solara.Div(classes=["assumptions"]):
             n = sum(len(g.fields) for g in parts["assumptions"])
             solara.Markdown(f"#### {ASSUMPTIONS}\nWhat nobody knows exactly: {n} assumptions, grouped by the "
                             "mechanism that uses them (in the order a week runs). Hover a control for its "
                             "source and plausible range.")
             for g in parts["assumptions"]:
-                ControlGroup(g, errors, edits)
+                group(g)
         with solara.Div(classes=["run-settings"]):
             for g in parts["run"]:
-                ControlGroup(g, errors, edits)
+                group(g)
 
 
 @solara.component

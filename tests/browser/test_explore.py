@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sim import load_scenario, preset_descriptions
+from sim.scenarios.schema import parameter_table
 
 from browser_helpers import ROOT, choose, download, image_src, open_group, screenshot, slider, wait_text
 
@@ -58,16 +60,16 @@ def test_explore_preset_levers_steps_views_and_exports(page, dashboard, tmp_path
     screenshot(pg, "explore_after_steps")
 
     # an invalid value gives a message next to the control, not a traceback
-    open_group(pg, "Costs")
-    box = pg.get_by_label("Worker week", exact=True)
+    open_group(pg, "Run")
+    box = pg.get_by_label("Seed", exact=True)
     box.fill("-5")
     box.press("Enter")
-    err = pg.locator(".control-error").filter(has_text="costs.worker_week")
+    err = pg.locator(".control-error").filter(has_text="run.seed")
     err.wait_for()
     assert "greater than or equal to 0" in err.inner_text()
     pg.locator(".invalid-scenario").wait_for()
     screenshot(pg, "explore_invalid_lever")
-    box.fill("900")
+    box.fill("42")
     box.press("Enter")
     err.wait_for(state="detached")
     assert counter(pg) == "Week 3 of 52", "a rejected value must not rebuild the run"
@@ -131,3 +133,67 @@ def test_explore_preset_levers_steps_views_and_exports(page, dashboard, tmp_path
     pg.get_by_role("button", name="Reset", exact=True).click()
     wait_text(pg, ".step-counter", "Week 0 of 52")
     screenshot(pg, "explore_reset")
+
+
+def open_assumptions(pg, mechanism: str) -> None:
+    """Expand the Assumptions panel of one mechanism (e.g. "Ties"); lever groups may share its title."""
+    title = re.compile("^\\s*" + re.escape(mechanism) + "(\\s|$)")
+    pg.locator(".assumptions .v-expansion-panel-header").filter(has_text=title).first.click()
+    pg.locator(".assumptions .v-expansion-panel--active").filter(
+        has=pg.locator(".v-expansion-panel-header", has_text=title)).first.wait_for()
+
+
+def test_explore_levers_first_then_assumptions_by_mechanism(page, dashboard, tmp_path):
+    from dashboards.components.controls import groups
+    pg = page
+    pg.goto(dashboard.url("/explore"))
+    wait_text(pg, ".step-counter", "Week 0 of 52", timeout=90_000)
+
+    # the first control groups are the levers; then "Assumptions", one panel per mechanism; then Run
+    def titles(part: str) -> list[str]:
+        texts = pg.locator(f".{part} .v-expansion-panel-header").all_inner_texts()
+        return [t.strip() for t in texts]
+    every = [t.strip() for t in pg.locator(".scenario-controls .v-expansion-panel-header").all_inner_texts()]
+    levers = [g.title for g in groups() if g.part == "levers"]
+    mechanisms = [g.title for g in groups() if g.part == "assumptions"]
+    assert every[:3] == ["Platform", "Support", "Activities"] and every[:len(levers)] == levers, every
+    assert titles("levers") == levers and titles("assumptions") == mechanisms and titles("run-settings") == ["Run"]
+    assert every == levers + mechanisms + ["Run"], every
+    assert mechanisms[0] == "Population" and "Ties" in mechanisms and mechanisms[-1] == "Costs"
+    pg.locator(".assumptions").get_by_text("Assumptions", exact=True).wait_for()
+
+    pg.get_by_role("button", name="Step", exact=True).click()
+    wait_text(pg, ".step-counter", "Week 1 of 52")
+
+    # opening assumption panels changes nothing (support holds 0.529, which a 0.01 slider would round)
+    open_assumptions(pg, "Support")
+    pg.locator("[data-key='support.digitally_confident_share']").wait_for()
+    open_assumptions(pg, "Ties")
+    pg.locator("[data-key='ties.decay_per_year']").wait_for()
+    time.sleep(1.5)
+    changed = [t for t in pg.locator(".v-expansion-panel-header").all_inner_texts() if "changed" in t]
+    assert changed == [], f"opening panels changed values: {changed}"
+    assert counter(pg) == "Week 1 of 52", "opening panels must not restart the run"
+    screenshot(pg, "explore_assumptions")
+
+    # hover: the explanation and the evidence source (from the schema)
+    row = next(r for r in parameter_table() if r["key"] == "ties.decay_per_year")
+    assert row["role"] == "uncertainty" and row["mechanism"] == "ties"
+    pg.locator("[data-key='ties.decay_per_year']").hover()
+    pg.locator(".v-tooltip__content").filter(has_text=row["description"][:40]).filter(
+        has_text=f"Source: {row['source']}").first.wait_for()
+
+    # change one assumption: the panel counts it, the run restarts on the new value
+    decay = slider(pg, "Decay per year")
+    assert decay.get_attribute("aria-valuenow") == str(row["default"])
+    decay.focus()
+    pg.keyboard.press("ArrowRight")
+    slider(pg, "Decay per year: 0.155").wait_for(state="attached")
+    pg.locator(".assumptions .v-expansion-panel-header").filter(has_text="Ties  (1 changed)").wait_for()
+    wait_text(pg, ".step-counter", "Week 0 of 52")
+    pg.locator(".levers-changed").wait_for(state="detached")
+    path = tmp_path / "assumption.toml"
+    path.write_bytes(download(pg, "Scenario TOML"))
+    sc = load_scenario(path)
+    assert sc.ties.decay_per_year == 0.155 and sc.name.endswith("(edited)")
+    screenshot(pg, "explore_assumption_changed")
