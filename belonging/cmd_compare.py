@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from .common import executor_from_args, format_table
+from sim.vocabulary import MECHANISMS, OUTCOMES, SHARE_OUTCOMES, SUBGROUP_KEYS
 
-SHARES = ("lonely_share", "isolated_share")
+from .common import executor_from_args, format_table
 
 
 def add_parser(sub):
@@ -41,7 +41,6 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from sim import OUTCOMES
     from experiments import compare
     from experiments.progress import ProgressBar
 
@@ -106,14 +105,14 @@ def write_outputs(c, out: Path) -> list[Path]:
 def _val(o, v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
-    return f"{100 * v:.1f}%" if o in SHARES else f"{v:.2f}"
+    return f"{100 * v:.1f}%" if o in SHARE_OUTCOMES else f"{v:.2f}"
 
 
 def _diff(o, d, lo, hi) -> str:
     if d is None or (isinstance(d, float) and math.isnan(d)):
         return "-"
-    k, unit = (100.0, " pts") if o in SHARES else (1.0, "")
-    prec = 1 if o in SHARES else 2
+    k, unit = (100.0, " pts") if o in SHARE_OUTCOMES else (1.0, "")
+    prec = 1 if o in SHARE_OUTCOMES else 2
     star = "*" if (math.isfinite(lo) and (lo > 0 or hi < 0)) else " "
     ci = f"[{lo * k:+.{prec}f}, {hi * k:+.{prec}f}]" if math.isfinite(lo) else "[no interval]"
     return f"{d * k:+.{prec}f} {ci}{unit}{star}"
@@ -132,7 +131,6 @@ def _money_ci(v, lo, hi) -> str:
 
 
 def print_report(c, outcomes, seconds) -> None:
-    from sim import OUTCOMES
     seeds = c.seeds
     print(f"Baseline {c.baseline}; {c.replicates} replicates (seeds {seeds[0]}-{seeds[-1]}, the same for every "
           f"scenario), {c.citizens} citizens, {c.weeks} weeks ({seconds:.1f} s)")
@@ -163,7 +161,7 @@ def print_report(c, outcomes, seconds) -> None:
         s = sub[sub.scenario == lab]
         header = ["literacy", "relational", "supported", "n"] + [f"{o} diff [95% CI]" for o in outcomes]
         rows = []
-        for key, g in s.groupby(["digital_literacy", "relational_history", "supported"], sort=False):
+        for key, g in s.groupby(list(SUBGROUP_KEYS), sort=False):
             g = g.set_index("outcome")
             rows.append([*key, f"{g['n'].iloc[0]:.0f}"] +
                         [_diff(o, g.at[o, "diff"], g.at[o, "ci_low"], g.at[o, "ci_high"]) for o in outcomes])
@@ -172,10 +170,10 @@ def print_report(c, outcomes, seconds) -> None:
     print()
     print("Which mechanisms fired, for whom (share of the group; mean over replicates):")
     cmo = c.cmo_frame()
-    header = ["scenario", "literacy", "relational", "supported", "n", "reach", "barrier", "match", "bridge"]
-    rows = [[r.scenario, r.digital_literacy, r.relational_history, r.supported, f"{r.n:.0f}",
-             f"{r.reach_share:.2f}", f"{r.barrier_share:.2f}", f"{r.match_share:.2f}", f"{r.bridge_share:.2f}"]
-            for r in cmo.itertuples()]
+    header = ["scenario", "literacy", "relational", "supported", "n", *MECHANISMS]
+    rows = [[r["scenario"], *(r[k] for k in SUBGROUP_KEYS), f"{r['n']:.0f}",
+             *(f"{r[f'{m}_share']:.2f}" for m in MECHANISMS)]
+            for r in cmo.to_dict("records")]
     print(format_table(header, rows))
 
     print()

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from sim.vocabulary import MECHANISMS, OUTCOMES, SUBGROUP_KEYS
+
 from .common import add_scenario_options, build_model_kwargs, format_table
 
 
@@ -20,7 +22,6 @@ def add_parser(sub):
 
 
 def result_json(model) -> dict:
-    from sim import OUTCOMES, SUBGROUP_KEYS
     sub = model.subgroups()
     groups = []
     for row in sub.to_dict("records"):
@@ -29,7 +30,7 @@ def result_json(model) -> dict:
         for k in OUTCOMES:
             g[k] = {"start": float(row[f"{k}_start"]), "end": float(row[f"{k}_end"])}
         g["mechanisms"] = {m: {"share": float(row[f"{m}_share"]), "mean": float(row[f"{m}_mean"])}
-                           for m in ("reach", "barrier", "match", "bridge")}
+                           for m in MECHANISMS}
         groups.append(g)
     return {
         "scenario": model.sc.name,
@@ -64,14 +65,14 @@ def print_summary(model, seconds: float) -> None:
     sub = model.subgroups()
     rows = []
     for r in sub.to_dict("records"):
-        rows.append([r["digital_literacy"], r["relational_history"], r["supported"], str(int(r["n"])),
+        rows.append([*(r[k] for k in SUBGROUP_KEYS), str(int(r["n"])),
                      f"{r['lonely_share_start']:.3f}", f"{r['lonely_share_end']:.3f}",
                      f"{r['belonging_start']:.1f}", f"{r['belonging_end']:.1f}",
                      f"{r['network_size_end'] - r['network_size_start']:+.2f}",
-                     f"{r['reach_share']:.2f}", f"{r['barrier_share']:.2f}", f"{r['match_share']:.2f}", f"{r['bridge_share']:.2f}"])
+                     *(f"{r[f'{m}_share']:.2f}" for m in MECHANISMS)])
     print("By subgroup (who, and which mechanisms fired: share of the group):")
     print(format_table(["literacy", "relational", "supported", "n", "lonely0", "lonely1", "belong0", "belong1",
-                        "d_network", "reach", "barrier", "match", "bridge"], rows))
+                        "d_network", *MECHANISMS], rows))
     print()
     total = model.total_cost()
     nl = model.no_longer_lonely()

@@ -45,12 +45,11 @@ sys.path.insert(0, str(ROOT))
 from sim import BelongingModel
 from sim.population import on_platform
 from sim.tiestore import ORIGINS
+from sim.vocabulary import OUTCOMES
 
 PRESETS = ("baseline", "platform_only", "platform_with_support", "connecting_people",
            "digital_inclusion", "remote_only")
 LAST_JOIN_WEEK = 19     # first-week breaks: ties that joined in weeks 1-19, followed to week 20
-START_KEYS = ("lonely_share", "wellbeing", "isolated_share", "loneliness", "belonging", "lsns",
-              "network_size", "social_capital")
 
 
 def log(msg: str) -> None:
@@ -80,7 +79,7 @@ def baseline_run(seed: int, citizens: int, first_week_breaks: bool) -> dict:
     """One `baseline` run, stepped week by week so that new ties can be followed."""
     m = BelongingModel("baseline", citizens=citizens, seed=seed)
     t, n = m.ties, m.pop.n
-    r = {"start": {k: float(m.series[k][0]) for k in START_KEYS}, "net0": network_state(m)}
+    r = {"start": {k: float(m.series[k][0]) for k in OUTCOMES}, "net0": network_state(m)}
     key0, close0, kin0 = t.key.copy(), t.s >= 200, t.kin.copy()
     a0, b0, deg0 = t.a.copy(), t.b.copy(), t.degree()
     net0, lonely0 = m.pop.network_size.copy(), m.pop.ucla >= 6
@@ -103,7 +102,7 @@ def baseline_run(seed: int, citizens: int, first_week_breaks: bool) -> dict:
             new = ~np.isin(key, prev_key)
             pending = (key[new].copy(), m.ties.origin[new].copy())
         prev_key = key.copy()
-    r["end"] = {k: float(m.series[k][m.week]) for k in START_KEYS}
+    r["end"] = {k: float(m.series[k][m.week]) for k in OUTCOMES}
     r["net52"] = network_state(m)
     gone = ~np.isin(key0, m.ties.key)
     r["turnover"] = {"all": gone[close0].mean(), "kin": gone[close0 & kin0].mean(),
@@ -134,7 +133,7 @@ def platform_run(seed: int, citizens: int) -> dict:
     on = on_platform(pop)                                              # joined or active
     k_skill = (np.where(pop.effective_literacy[on] >= 0.4, p.skills_dropout_ratio, 1.0)
                / (s_low + (1 - s_low) * p.skills_dropout_ratio))
-    return {"start": {k: float(m.series[k][0]) for k in START_KEYS},
+    return {"start": {k: float(m.series[k][0]) for k in OUTCOMES},
             "week1": week1, "at4": at4, "joiners": int(joined.sum()), "cohort": int(cohort.sum()),
             "users52": int(users), "ever52": int(m.series["platform_ever"][m.week]),
             "k_skill": float(k_skill.mean()),
@@ -144,7 +143,7 @@ def platform_run(seed: int, citizens: int) -> dict:
 
 def preset_run(name: str, seed: int, citizens: int) -> dict:
     m = BelongingModel(name, citizens=citizens, seed=seed).run()
-    return {"start": {k: float(m.series[k][0]) for k in START_KEYS},
+    return {"start": {k: float(m.series[k][0]) for k in OUTCOMES},
             "delta_lonely_pp": 100 * (m.series["lonely_share"][m.week] - m.series["lonely_share"][0]),
             "no_longer_lonely": m.no_longer_lonely()}
 

@@ -31,37 +31,13 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+# outcomes, subgroups and their words, mechanisms: the one vocabulary's (sim/vocabulary.py)
+from sim.vocabulary import (ALL, LOWER_IS_BETTER, MECHANISMS, OUTCOME_WORDS, SHARE_OUTCOMES, SUBGROUP_CITIZENS,
+                            SUBGROUPS)
+
 from . import stats
 from .executors import make_executor
 from .runner import comparison_run
-
-GROUP_LEVELS = {
-    "digital_literacy": ("low", "high"),
-    "relational_history": ("difficulties", "secure"),
-    "supported": ("yes", "no"),
-}
-ALL = "all"
-MECHS = ("reach", "barrier", "match", "bridge")
-SHARE_OUTCOMES = ("lonely_share", "isolated_share")
-LOWER_IS_BETTER = ("loneliness", "lonely_share", "isolated_share")
-OUTCOME_WORDS = {
-    "loneliness": "loneliness (UCLA-3)",
-    "lonely_share": "the lonely share",
-    "wellbeing": "wellbeing (SWEMWBS)",
-    "belonging": "belonging",
-    "lsns": "social network (LSNS-6)",
-    "isolated_share": "the isolated share",
-    "network_size": "network size",
-    "social_capital": "social capital",
-}
-GROUP_WORDS = {
-    ("digital_literacy", "low"): "citizens with low digital literacy",
-    ("digital_literacy", "high"): "citizens with high digital literacy",
-    ("relational_history", "difficulties"): "citizens with earlier relational difficulties",
-    ("relational_history", "secure"): "citizens with a secure relational history",
-    ("supported", "yes"): "citizens it supported",
-    ("supported", "no"): "citizens it did not support",
-}
 
 
 class ComparisonError(RuntimeError):
@@ -75,9 +51,9 @@ def _group_codes(low_lit, reldiff, supported):
 
 def _code_labels():
     out = []
-    for lit in GROUP_LEVELS["digital_literacy"]:
-        for rel in GROUP_LEVELS["relational_history"]:
-            for sup in GROUP_LEVELS["supported"]:
+    for lit in SUBGROUPS["digital_literacy"]:
+        for rel in SUBGROUPS["relational_history"]:
+            for sup in SUBGROUPS["supported"]:
                 out.append((lit, rel, sup))
     return out
 
@@ -85,7 +61,7 @@ def _code_labels():
 CODE_LABELS = _code_labels()
 # margins: (dimension, level) -> the codes it covers
 MARGINS = {(dim, lvl): [c for c, lab in enumerate(CODE_LABELS) if lab[d] == lvl]
-           for d, dim in enumerate(GROUP_LEVELS) for lvl in GROUP_LEVELS[dim]}
+           for d, dim in enumerate(SUBGROUPS) for lvl in SUBGROUPS[dim]}
 
 
 def resolve_scenarios(scenarios, citizens=None, weeks=None, overrides=None, labels=None):
@@ -283,7 +259,7 @@ class Comparison:
             n = np.array([p["n"] for p in P])                      # R x 8
             n_b = np.array([p["n_b"] for p in P])
             groups = [((CODE_LABELS[c]), [c]) for c in range(8)]
-            groups += [(tuple(lvl if dim == d else ALL for d in GROUP_LEVELS), codes)
+            groups += [(tuple(lvl if dim == d else ALL for d in SUBGROUPS), codes)
                        for (dim, lvl), codes in MARGINS.items()]
             for key, codes in groups:
                 nn = n[:, codes].sum(axis=1)
@@ -295,7 +271,7 @@ class Comparison:
                     sb = np.array([p["sum_b"][o][codes].sum() for p in P])
                     ms, mb = _nan_div(ss, nn), _nan_div(sb, nb)
                     d = stats.paired_interval(ms - mb, self.confidence)
-                    grows.append({"scenario": lab, **dict(zip(GROUP_LEVELS, key)), "n": float(nn.mean()),
+                    grows.append({"scenario": lab, **dict(zip(SUBGROUPS, key)), "n": float(nn.mean()),
                                   "outcome": o, "baseline": float(np.nanmean(mb)) if np.any(nb > 0) else math.nan,
                                   "value": float(np.nanmean(ms)) if np.any(nn > 0) else math.nan,
                                   "diff": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
@@ -319,19 +295,20 @@ class Comparison:
             acc: dict[tuple, dict] = {}
             for r in range(R):
                 for g in self._runs[(s, r)]["subgroups"]:
-                    key = tuple(g[k] for k in GROUP_LEVELS)
-                    a = acc.setdefault(key, {"n": 0.0, "present": 0, **{f"{m}_{x}": 0.0 for m in MECHS for x in ("share", "mean")}})
+                    key = tuple(g[k] for k in SUBGROUPS)
+                    a = acc.setdefault(key, {"n": 0.0, "present": 0,
+                                             **{f"{m}_{x}": 0.0 for m in MECHANISMS for x in ("share", "mean")}})
                     a["n"] += g["n"]
                     a["present"] += 1
-                    for m in MECHS:
+                    for m in MECHANISMS:
                         for x in ("share", "mean"):
                             a[f"{m}_{x}"] += g[f"{m}_{x}"] * g["n"]
             for key in CODE_LABELS:
                 if key not in acc:
                     continue
                 a = acc[key]
-                row = {"scenario": lab, **dict(zip(GROUP_LEVELS, key)), "n": a["n"] / R}
-                for m in MECHS:
+                row = {"scenario": lab, **dict(zip(SUBGROUPS, key)), "n": a["n"] / R}
+                for m in MECHANISMS:
                     for x in ("share", "mean"):
                         row[f"{m}_{x}"] = a[f"{m}_{x}"] / a["n"] if a["n"] else math.nan
                 crows.append(row)
@@ -346,7 +323,7 @@ class Comparison:
         (every row is a difference against it); see levels_frame() for absolute values.
         """
         lv = self._levels[self._levels.scenario != self.baseline].copy()
-        pop = pd.DataFrame({"scenario": lv.scenario, **{k: ALL for k in GROUP_LEVELS}, "outcome": lv.outcome,
+        pop = pd.DataFrame({"scenario": lv.scenario, **{k: ALL for k in SUBGROUPS}, "outcome": lv.outcome,
                             "n": float(self.citizens), "baseline": lv.baseline, "value": lv.end,
                             "diff": lv["diff"], "ci_low": lv.ci_low, "ci_high": lv.ci_high,
                             "replicates": lv.replicates})
@@ -359,7 +336,7 @@ class Comparison:
     def subgroups_frame(self, margins: bool = False) -> pd.DataFrame:
         """Subgroup differences: the 8 full groups, or (margins=True) one dimension at a time."""
         g = self._groups
-        is_margin = (g[list(GROUP_LEVELS)] == ALL).any(axis=1)
+        is_margin = (g[list(SUBGROUPS)] == ALL).any(axis=1)
         return (g[is_margin] if margins else g[~is_margin]).reset_index(drop=True)
 
     def costs_frame(self) -> pd.DataFrame:
@@ -426,8 +403,8 @@ class Comparison:
                 g = self.subgroups_frame(margins=margins)
                 g = g[g.scenario == lab]
                 items = []
-                for key, sub in g.groupby(list(GROUP_LEVELS), sort=False):
-                    items.append({**dict(zip(GROUP_LEVELS, key)), "n": float(sub["n"].iloc[0]),
+                for key, sub in g.groupby(list(SUBGROUPS), sort=False):
+                    items.append({**dict(zip(SUBGROUPS, key)), "n": float(sub["n"].iloc[0]),
                                   "outcomes": {r["outcome"]: {k: r[k] for k in keep} for r in sub.to_dict("records")}})
                 entry[name] = items
             entry["cost_effectiveness"] = ce[lab]
@@ -454,11 +431,11 @@ class Comparison:
             lv = self._levels[(self._levels.scenario == lab) & (self._levels.outcome == outcome)].iloc[0]
             out.append(f"Compared with {self.baseline}, {lab} " +
                        _effect_phrase(outcome, lv["diff"], lv.ci_low, lv.ci_high) + " overall.")
-            for dim in ("digital_literacy", "relational_history", "supported"):
+            for dim in SUBGROUPS:
                 rows = g[(g.scenario == lab) & (g[dim] != ALL) & (g.outcome == outcome)]
                 parts, noise = [], []
                 for r in rows.itertuples():
-                    who = GROUP_WORDS[(dim, getattr(r, dim))]
+                    who = SUBGROUP_CITIZENS[(dim, getattr(r, dim))]
                     if r.n < 1 or r.replicates == 0:
                         continue
                     if stats.excludes_zero(r.ci_low, r.ci_high):

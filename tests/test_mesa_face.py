@@ -8,6 +8,7 @@ import pytest
 
 from sim import BelongingModel
 from sim.agents import Citizen, SupportWorker
+from sim.vocabulary import EventKind, SupportState
 
 N, WEEKS = 600, 8
 
@@ -96,7 +97,7 @@ def test_agentset_select_and_aggregate(model):
     supported = citizens.select(lambda c: c.supported)
     assert len(supported) == int(model.pop.ever_supported.sum()) > 0
     on_caseload = sum(len(w.caseload) for w in model.workers)
-    assert on_caseload == int((model.pop.support == 1).sum()) == sum(w.load for w in model.workers)
+    assert on_caseload == int((model.pop.support == SupportState.ON_CASELOAD).sum()) == sum(w.load for w in model.workers)
     for w in model.workers:
         for row in w.caseload:
             assert citizens.select(lambda c, r=row: c.row == r).to_list()[0].worker is w
@@ -114,11 +115,11 @@ def test_tracked_citizen_story():
     m = BelongingModel("platform_with_support", citizens=800, weeks=20, seed=2, track=range(800))
     m.run()
     kinds = {r[2] for r in m.events.rows}
-    assert {"joined_platform", "suggested", "lost_tie"} <= kinds
+    assert {EventKind.JOINED_PLATFORM, EventKind.SUGGESTED, EventKind.LOST_TIE} <= kinds
     row = int(np.flatnonzero(m.pop.joined_week >= 0)[0])
     c = next(a for a in m.agents_by_type[Citizen] if a.row == row)
     story = c.story()
-    assert any(kind == "joined_platform" and week == m.pop.joined_week[row] for week, kind, _ in story)
+    assert any(kind == EventKind.JOINED_PLATFORM and week == m.pop.joined_week[row] for week, kind, _ in story)
     assert all(-m.sc.run.burn_in <= week <= 20 for week, _, _ in story)      # the burn-in is part of the story
     assert len(m.tracked_history[c.row]) == 21 and m.tracked_history[c.row][-1] == c.loneliness
 

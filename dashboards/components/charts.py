@@ -16,24 +16,18 @@ import pandas as pd  # noqa: E402
 import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-OUTCOME_LABELS = {
-    "loneliness": "Loneliness (UCLA-3, 3-9)",
-    "lonely_share": "Lonely share (UCLA-3 >= 6)",
-    "wellbeing": "Wellbeing (SWEMWBS, 7-35)",
-    "belonging": "Belonging (GBS, 12-84)",
-    "lsns": "Social network (LSNS-6, 0-30)",
-    "isolated_share": "Isolated share (LSNS-6 < 12)",
-    "network_size": "Network size (ties)",
-    "social_capital": "Social capital (0-8)",
-    "platform_active": "Active platform users",
-}
-SHARES = ("lonely_share", "isolated_share")
+# outcome labels, shares, subgroup and mechanism words: the one vocabulary's (sim/vocabulary.py)
+from sim.vocabulary import (MECHANISM_LABELS, MECHANISMS, OUTCOME_LABELS, SHARE_OUTCOMES,  # noqa: E402
+                            SUBGROUP_KEYS, SUBGROUP_LEVEL_LABELS)
+
+# labels of the other series charted here (not outcomes)
+SERIES_LABELS = {"platform_active": "Active platform users"}
 # smallest y-range drawn per series, so week-to-week noise is not blown up to the full height
 MIN_SPAN = {"loneliness": 0.5, "lonely_share": 5.0, "wellbeing": 2.0, "belonging": 5.0, "platform_active": 20.0}
 
 
 def label(outcome: str) -> str:
-    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+    return OUTCOME_LABELS.get(outcome) or SERIES_LABELS.get(outcome) or outcome.replace("_", " ")
 
 
 def png(fig: Figure, dpi: int = 80) -> bytes:
@@ -50,9 +44,9 @@ def outcomes_over_time(ts: pd.DataFrame, weeks: int) -> bytes:
     fig = Figure(figsize=(11, 5.2))
     axes = fig.subplots(2, 3).ravel()
     for ax, k in zip(axes, keys):
-        y = ts[k].to_numpy(dtype=float) * (100 if k in SHARES else 1)
+        y = ts[k].to_numpy(dtype=float) * (100 if k in SHARE_OUTCOMES else 1)
         ax.plot(ts["week"], y, color="#1f5fa8", lw=2, marker="o" if len(ts) < 3 else None)
-        ax.set_title(label(k) + (" %" if k in SHARES else ""), fontsize=10)
+        ax.set_title(label(k) + (" %" if k in SHARE_OUTCOMES else ""), fontsize=10)
         lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
         pad = max(MIN_SPAN.get(k, 0.0) - (hi - lo), 0.0) / 2
         ax.set_ylim(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad + 1e-9)
@@ -70,14 +64,16 @@ def outcomes_over_time(ts: pd.DataFrame, weeks: int) -> bytes:
     return png(fig)
 
 
-def subgroup_key(row) -> str:
-    return (f"{row['digital_literacy']} literacy, {row['relational_history']},"
-            f" {'supported' if row['supported'] == 'yes' else 'not supported'}")
+def subgroup_words(row) -> list[str]:
+    """['low digital literacy', 'earlier relational difficulties', 'supported'] (the vocabulary's words)."""
+    return [SUBGROUP_LEVEL_LABELS[(k, row[k])] for k in SUBGROUP_KEYS]
 
 
 def subgroup_panel(sub: pd.DataFrame) -> bytes:
     """Lonely share at start and now, and the mechanisms that fired, per subgroup (the CMO view)."""
-    names = [subgroup_key(r) + f" (n={int(r['n'])})" for _, r in sub.iterrows()]
+    # two lines per group: literacy and relational history; supported and the group's size
+    names = [", ".join(w[:-1]) + f",\n{w[-1]} (n={int(r['n'])})" for _, r in sub.iterrows()
+             for w in [subgroup_words(r)]]
     y = np.arange(len(sub))
     fig = Figure(figsize=(11, 0.45 * len(sub) + 1.6))
     ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
@@ -88,11 +84,10 @@ def subgroup_panel(sub: pd.DataFrame) -> bytes:
     ax1.set_xlabel("lonely share %")
     ax1.legend(fontsize=8)
     ax1.grid(axis="x", alpha=0.3)
-    mechs = ["reach", "barrier", "match", "bridge"]
-    data = np.array([[r[f"{m}_share"] * 100 for m in mechs] for _, r in sub.iterrows()])
+    data = np.array([[r[f"{m}_share"] * 100 for m in MECHANISMS] for _, r in sub.iterrows()])
     im = ax2.imshow(data, aspect="auto", cmap="Greens", vmin=0, vmax=100)
-    ax2.set_xticks(range(len(mechs)), ["reached by\nplatform", "barrier\novercome", "relational\nmatch",
-                                       "worker\nbridge"], fontsize=8)
+    ax2.set_xticks(range(len(MECHANISMS)), ["\n".join(MECHANISM_LABELS[m].rsplit(" ", 1)) for m in MECHANISMS],
+                   fontsize=8)
     ax2.set_yticks([])
     for i in range(data.shape[0]):
         for j in range(data.shape[1]):
@@ -100,7 +95,7 @@ def subgroup_panel(sub: pd.DataFrame) -> bytes:
                      color="white" if data[i, j] > 60 else "black")
     ax2.set_title("Mechanisms that fired (% of subgroup)", fontsize=10)
     fig.colorbar(im, ax=ax2, fraction=0.04)
-    fig.subplots_adjust(left=0.3, right=0.94, top=0.9, bottom=0.18 if len(sub) < 5 else 0.1, wspace=0.05)
+    fig.subplots_adjust(left=0.33, right=0.94, top=0.9, bottom=0.18 if len(sub) < 5 else 0.1, wspace=0.05)
     return png(fig)
 
 

@@ -9,7 +9,8 @@ import solara
 import solara.lab
 
 from experiments import Cancelled, Comparison, compare
-from sim import OUTCOMES, ScenarioError, load_scenario, presets, to_toml
+from sim import ScenarioError, load_scenario, presets, to_toml
+from sim.vocabulary import ALL, OUTCOMES, SHARE_OUTCOMES, SUBGROUP_KEYS, SUBGROUP_LEVEL_LABELS
 
 from .. import state
 from ..components import charts
@@ -21,11 +22,7 @@ TITLE = "Compare"
 ORDER = 20
 
 EDITED_CHOICE = "the scenario edited on Explore"
-SHARES = ("lonely_share", "isolated_share")
-WHO = {("digital_literacy", "low"): "low digital literacy", ("digital_literacy", "high"): "high digital literacy",
-       ("relational_history", "difficulties"): "earlier relational difficulties",
-       ("relational_history", "secure"): "secure relational history",
-       ("supported", "yes"): "supported", ("supported", "no"): "not supported"}
+EVERYONE = "everyone"
 
 # Per-session choices (kept when the planner switches pages)
 choices = solara.reactive(["baseline", DEFAULT_SCENARIO])
@@ -60,7 +57,7 @@ def resolve_choice(choice: str, edited):
 def fmt(outcome_name: str, v: float) -> str:
     if v is None or not math.isfinite(v):
         return "-"
-    if outcome_name in SHARES:
+    if outcome_name in SHARE_OUTCOMES:
         return f"{100 * v:+.1f} pts"
     return f"{v:+.2f}"
 
@@ -91,7 +88,7 @@ def ScenarioPicker(edited_ok: bool):
 def Results(c: Comparison):
     o = outcome.value
     frame = c.to_frame()
-    pop = frame[(frame.digital_literacy == "all") & (frame.relational_history == "all") & (frame.supported == "all")]
+    pop = frame[(frame[list(SUBGROUP_KEYS)] == ALL).all(axis=1)]
     margins = c.subgroups_frame(margins=True)
     full = c.subgroups_frame(margins=False)
 
@@ -103,18 +100,17 @@ def Results(c: Comparison):
 
     # differences by subgroup for the chosen outcome (population first)
     sel = margins[margins.outcome == o].copy()
-    sel["who"] = sel.apply(lambda r: next((WHO[(d, r[d])] for d in ("digital_literacy", "relational_history",
-                                                                      "supported") if r[d] != "all"), "everyone"),
-                           axis=1)
+    sel["who"] = sel.apply(lambda r: next((SUBGROUP_LEVEL_LABELS[(d, r[d])] for d in SUBGROUP_KEYS if r[d] != ALL),
+                                          EVERYONE), axis=1)
     p = pop[pop.outcome == o].copy()
-    p["who"] = "everyone"
+    p["who"] = EVERYONE
     chart_df = pd.concat([p, sel], ignore_index=True)
-    k = 100.0 if o in SHARES else 1.0
+    k = 100.0 if o in SHARE_OUTCOMES else 1.0
     for col in ("diff", "ci_low", "ci_high"):
         chart_df[col] = chart_df[col] * k
     img = solara.use_memo(lambda: charts.interval_chart(
         chart_df, "who", f"{charts.label(o)}: difference from {c.baseline} (95% interval)",
-        "difference" + (" (percentage points)" if o in SHARES else ""), group_col="scenario"),
+        "difference" + (" (percentage points)" if o in SHARE_OUTCOMES else ""), group_col="scenario"),
         dependencies=[id(c), o])
     charts.Chart(img, f"compare_{o}.png")
 
@@ -126,8 +122,7 @@ def Results(c: Comparison):
                      items_per_page=len(table))
 
     solara.Markdown(f"### By subgroup: {charts.label(o)}")
-    sub = full[full.outcome == o][["scenario", "digital_literacy", "relational_history", "supported", "n",
-                                   "baseline", "value", "diff", "ci_low", "ci_high"]]
+    sub = full[full.outcome == o][["scenario", *SUBGROUP_KEYS, "n", "baseline", "value", "diff", "ci_low", "ci_high"]]
     solara.DataFrame(sub.round(4), items_per_page=16)
 
     solara.Markdown("### Cost-effectiveness")

@@ -9,6 +9,7 @@ import pandas as pd
 import solara
 
 from experiments import list_sweeps, load_indices
+from sim.vocabulary import OUTCOME
 
 from ..components import charts
 from ..components.export import CsvDownload
@@ -26,8 +27,24 @@ INDEX_WORDS = {
     "mu": "mean elementary effect (signed)",
 }
 
+# outputs of a sweep that are not outcomes (see experiments/spec.py)
+OTHER_OUTPUTS = {"total_cost": "total cost", "no_longer_lonely": "citizens no longer lonely"}
+
 selected_folder = solara.reactive("")
 output_choice = solara.reactive("")
+
+
+def output_words(output: str) -> str:
+    """A sweep output in words, from the vocabulary's outcome labels: 'lonely_share' -> 'Lonely share
+    (UCLA-3 >= 6) at the end (0-1)', 'belonging_change' -> 'Belonging (GBS, 12-84): change over the run'."""
+    for suffix, words in (("_effect", "{}: base minus contrast"), ("_contrast", "{}, in the contrast scenario")):
+        if output.endswith(suffix):
+            return words.format(output_words(output[: -len(suffix)]))
+    change = output.endswith("_change")
+    base, when = (output[: -len("_change")], ": change over the run") if change else (output, " at the end")
+    if base in OUTCOME:
+        return OUTCOME[base].label + when + (" (0-1)" if OUTCOME[base].share else "")
+    return OTHER_OUTPUTS.get(output, output.replace("_", " "))
 
 
 def main_index(df: pd.DataFrame) -> str:
@@ -56,7 +73,7 @@ def plain_words(ind: pd.DataFrame) -> list[str]:
             parts.append("no detectable effect: " + ", ".join(none["parameter"]))
         if not clear:
             parts.insert(0, "no parameter has an index clearly above zero at this sample size")
-        out.append(f"For **{o}**: " + "; ".join(parts) + ".")
+        out.append(f"For **{o}** ({output_words(o)}): " + "; ".join(parts) + ".")
     return out
 
 
@@ -121,7 +138,7 @@ def SweepView(info: dict):
     sub["parameter"] = pd.Categorical(sub["parameter"], order + [p for p in sub.parameter.unique() if p not in order])
     sub = sub.sort_values(["parameter", "index"])
     img = solara.use_memo(lambda: charts.interval_chart(
-        sub, "parameter", f"{o}: sensitivity indices with 95% intervals", "index value",
+        sub, "parameter", f"{o} ({output_words(o)}): sensitivity indices with 95% intervals", "index value",
         value="value", low="ci_low", high="ci_high", group_col="index"), dependencies=[folder, o])
     charts.Chart(img, f"sensitivity_{info['name']}_{o}.png")
     solara.Markdown("  \n".join(f"*{k}*: {v}" for k, v in INDEX_WORDS.items() if k in set(sub["index"])))

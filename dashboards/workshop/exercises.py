@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim import BelongingModel, ScenarioError, load_scenario
-from sim.population import ON_CASELOAD
+from sim.vocabulary import EventKind, SupportState
 from sim.scenarios.schema import parameter_table
 
 PARAMS = {row["key"]: row for row in parameter_table()}
@@ -484,15 +484,15 @@ def path_table(m) -> pd.DataFrame:
 
         def c(kind):
             return int(count.get(kind, 0))
-        wrote = c("wrote")
-        meetings = c("first_meeting") + c("meeting_went_badly")
+        wrote = c(EventKind.WROTE)
+        meetings = c(EventKind.FIRST_MEETING) + c(EventKind.MEETING_WENT_BADLY)
         rows.append({
             "platform users": label,
             "users": n,
             "letters written (per user)": wrote / n if n else float("nan"),
-            "letters answered (per 100 letters)": 100 * c("got_reply") / wrote if wrote else float("nan"),
+            "letters answered (per 100 letters)": 100 * c(EventKind.GOT_REPLY) / wrote if wrote else float("nan"),
             "first meetings (per user)": meetings / n if n else float("nan"),
-            "first meetings that went badly (per 100)": 100 * c("meeting_went_badly") / meetings if meetings else float("nan"),
+            "first meetings that went badly (per 100)": 100 * c(EventKind.MEETING_WENT_BADLY) / meetings if meetings else float("nan"),
             "made a friend who lasted (per 100 users)": per100(lasting_friend(m), g),
         })
     return pd.DataFrame(rows)
@@ -574,7 +574,7 @@ class HelpMeter:
         if model.week <= 0:
             return
         p = model.pop
-        c = np.flatnonzero(p.support == ON_CASELOAD)
+        c = np.flatnonzero(p.support == SupportState.ON_CASELOAD)
         if len(c) == 0:
             return
         e = p.support_eff[c].astype(np.float64)

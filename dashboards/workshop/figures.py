@@ -6,14 +6,16 @@ import math
 
 from matplotlib.figure import Figure
 
+from sim.vocabulary import EventKind as E
+
 from .story import LONELY_FROM, Story
 
 MARKS = (  # event kinds drawn on the loneliness curve: (kinds, label, marker, colour)
-    (("joined_platform",), "joined the platform", "^", "#1f77b4"),
-    (("first_meeting", "new_tie_activity", "new_tie_neighbour", "introduced_by_friend", "introduced_by_worker"),
+    ((E.JOINED_PLATFORM,), "joined the platform", "^", "#1f77b4"),
+    ((E.FIRST_MEETING, E.NEW_TIE_ACTIVITY, E.NEW_TIE_NEIGHBOUR, E.INTRODUCED_BY_FRIEND, E.INTRODUCED_BY_WORKER),
      "met someone new", "o", "#2ca02c"),
-    (("meeting_went_badly", "lost_tie"), "a meeting went badly / lost touch", "x", "#d62728"),
-    (("taken_on", "moved_on"), "support worker: started / finished", "s", "#9467bd"),
+    ((E.MEETING_WENT_BADLY, E.LOST_TIE), "a meeting went badly / lost touch", "x", "#d62728"),
+    ((E.TAKEN_ON, E.MOVED_ON), "support worker: started / finished", "s", "#9467bd"),
 )
 
 

@@ -29,26 +29,28 @@ import numpy as np
 
 from sim import BelongingModel
 from sim.population import INTERESTS
+from sim.vocabulary import NEW_TIE_EVENTS, EventKind
+from sim.vocabulary import EventKind as E
 
 LONELY_FROM = 6          # UCLA-3 >= 6 is "lonely" (Hughes et al. 2004)
 CANDIDATES = 25          # citizens tracked while looking for an eventful year
 SETTLE_WEEKS = 3         # a change of lonely / not lonely is told when it lasts this many weeks
 
-# every event kind the model records for a tracked citizen, in the order of the weekly mechanisms
-EVENT_KINDS = (
-    "joined_platform", "left_platform", "suggested", "wrote", "got_reply", "answered", "no_reply",
-    "did_not_answer", "first_meeting", "meeting_went_badly", "left_activity", "joined_activity", "new_tie_activity",
-    "new_tie_neighbour", "moved_on", "referred", "declined_support", "taken_on", "got_device",
-    "introduced_by_worker", "introduced_by_friend", "friendship_lasted", "lost_tie",
+# every event kind the model records for a tracked citizen (sim/vocabulary.py), in the order of the
+# weekly mechanisms: the order the story tells a week in
+EVENT_KINDS: tuple[EventKind, ...] = (
+    E.JOINED_PLATFORM, E.LEFT_PLATFORM, E.SUGGESTED, E.WROTE, E.GOT_REPLY, E.ANSWERED, E.NO_REPLY,
+    E.DID_NOT_ANSWER, E.FIRST_MEETING, E.MEETING_WENT_BADLY, E.LEFT_ACTIVITY, E.JOINED_ACTIVITY, E.NEW_TIE_ACTIVITY,
+    E.NEW_TIE_NEIGHBOUR, E.MOVED_ON, E.REFERRED, E.DECLINED_SUPPORT, E.TAKEN_ON, E.GOT_DEVICE,
+    E.INTRODUCED_BY_WORKER, E.INTRODUCED_BY_FRIEND, E.FRIENDSHIP_LASTED, E.LOST_TIE,
 )
 # kinds whose `other` is a citizen
 PERSON_KINDS = frozenset({
-    "suggested", "wrote", "got_reply", "answered", "no_reply", "did_not_answer", "first_meeting",
-    "meeting_went_badly", "new_tie_activity", "new_tie_neighbour", "introduced_by_worker", "introduced_by_friend",
-    "friendship_lasted", "lost_tie",
+    E.SUGGESTED, E.WROTE, E.GOT_REPLY, E.ANSWERED, E.NO_REPLY, E.DID_NOT_ANSWER, E.FIRST_MEETING,
+    E.MEETING_WENT_BADLY, E.NEW_TIE_ACTIVITY, E.NEW_TIE_NEIGHBOUR, E.INTRODUCED_BY_WORKER, E.INTRODUCED_BY_FRIEND,
+    E.FRIENDSHIP_LASTED, E.LOST_TIE,
 })
-NEW_TIE_KINDS = ("new_tie_activity", "new_tie_neighbour", "introduced_by_friend", "introduced_by_worker",
-                 "got_reply", "answered")
+NEW_TIE_KINDS = NEW_TIE_EVENTS      # the ways a citizen gets to know someone new
 
 FIRST_NAMES = (
     ("Anna", "f"), ("Ole", "m"), ("Maria", "f"), ("Jonas", "m"), ("Fatima", "f"), ("Lars", "m"),
@@ -119,7 +121,7 @@ PROFILES = (
 )
 PROFILE_KEYS = tuple(p.key for p in PROFILES)
 # whom to prefer among the candidates: the first whose year has the first of these kinds, then the second...
-PREFER = (frozenset({"joined_platform"}), frozenset({"taken_on", "joined_activity", "first_meeting"}))
+PREFER = (frozenset({E.JOINED_PLATFORM}), frozenset({E.TAKEN_ON, E.JOINED_ACTIVITY, E.FIRST_MEETING}))
 GROUP_NAMES = {"faith groups": "faith", "board games": "board-games", "sport": "sports"}
 
 
@@ -223,16 +225,16 @@ class _Teller:
         def told(kind, n=1):
             kinds.extend([kind] * n)
 
-        if "joined_platform" in by_kind:
-            again = any(e[2] == "joined_platform" for e in self._seen)
+        if E.JOINED_PLATFORM in by_kind:
+            again = any(e[2] == E.JOINED_PLATFORM for e in self._seen)
             s.append(f"{cap} came back to the platform." if again else f"{cap} signed up to the platform.")
-            told("joined_platform", len(by_kind["joined_platform"]))
-        if "left_platform" in by_kind:
+            told(E.JOINED_PLATFORM, len(by_kind[E.JOINED_PLATFORM]))
+        if E.LEFT_PLATFORM in by_kind:
             s.append(f"{cap} stopped using the platform.")
-            told("left_platform", len(by_kind["left_platform"]))
+            told(E.LEFT_PLATFORM, len(by_kind[E.LEFT_PLATFORM]))
 
         # suggestions and what came of them (counted per person: a pair can repeat in a week)
-        left = {k: Counter(by_kind.get(k, [])) for k in ("wrote", "got_reply", "no_reply")}
+        left = {k: Counter(by_kind.get(k, [])) for k in (E.WROTE, E.GOT_REPLY, E.NO_REPLY)}
 
         def take(kind, o):
             if left[kind][o] > 0:
@@ -242,18 +244,18 @@ class _Teller:
             return False
 
         silent = []
-        n_sug = len(by_kind.get("suggested", []))
-        for o in by_kind.get("suggested", []):
-            told("suggested")
+        n_sug = len(by_kind.get(E.SUGGESTED, []))
+        for o in by_kind.get(E.SUGGESTED, []):
+            told(E.SUGGESTED)
             who = f"{self.person(o)}, {self.about(o)}"
-            if left["wrote"][o] > 0 and left["got_reply"][o] > 0:
-                take("wrote", o), take("got_reply", o)
+            if left[E.WROTE][o] > 0 and left[E.GOT_REPLY][o] > 0:
+                take(E.WROTE, o), take(E.GOT_REPLY, o)
                 s.append(f"The platform suggested {who}; {subj} wrote, and {self.person(o).split()[0]} wrote back.")
                 self.how_met[o] = f"met through the platform in week {week}"
-            elif left["wrote"][o] > 0 and left["no_reply"][o] > 0:
-                take("wrote", o), take("no_reply", o)
+            elif left[E.WROTE][o] > 0 and left[E.NO_REPLY][o] > 0:
+                take(E.WROTE, o), take(E.NO_REPLY, o)
                 s.append(f"The platform suggested {who}; {subj} wrote but got no answer.")
-            elif take("wrote", o):
+            elif take(E.WROTE, o):
                 s.append(f"The platform suggested {who}; {subj} wrote.")
             else:
                 silent.append(o)
@@ -271,101 +273,102 @@ class _Teller:
                 s.append(f"The platform suggested {_count(len(silent))} {more}people, {who}; "
                          f"{subj} did not write to them.")
         # writing or replies without a suggestion that week (not expected; told anyway)
-        for kind, verb in (("wrote", "wrote to"), ("got_reply", "got a reply from"), ("no_reply", "got no answer from")):
+        for kind, verb in ((E.WROTE, "wrote to"), (E.GOT_REPLY, "got a reply from"),
+                           (E.NO_REPLY, "got no answer from")):
             for o in list(left[kind].elements()):
                 take(kind, o)
                 s.append(f"{cap} {verb} {self.person(o)}.")
-                if kind == "got_reply":
+                if kind == E.GOT_REPLY:
                     self.how_met[o] = f"met through the platform in week {week}"
-        for o in by_kind.get("answered", []):
+        for o in by_kind.get(E.ANSWERED, []):
             s.append(f"{self.person(o)}, {self.about(o)}, wrote to {obj} through the platform, and {subj} wrote back.")
-            told("answered")
+            told(E.ANSWERED)
             self.how_met[o] = f"met through the platform in week {week}"
-        for o in by_kind.get("did_not_answer", []):
+        for o in by_kind.get(E.DID_NOT_ANSWER, []):
             s.append(f"{self.person(o)}, {self.about(o)}, wrote to {obj} through the platform; {subj} did not answer.")
-            told("did_not_answer")
+            told(E.DID_NOT_ANSWER)
 
-        for o in by_kind.get("first_meeting", []):
+        for o in by_kind.get(E.FIRST_MEETING, []):
             s.append(f"{cap} met {self.person(o)} face to face for the first time.")
-            told("first_meeting")
-        for o in by_kind.get("meeting_went_badly", []):
+            told(E.FIRST_MEETING)
+        for o in by_kind.get(E.MEETING_WENT_BADLY, []):
             s.append(f"{cap} met {self.person(o)} face to face, but it went badly; they did not see each other again.")
-            told("meeting_went_badly")
+            told(E.MEETING_WENT_BADLY)
 
         # community activities
-        for act in by_kind.get("left_activity", []):
+        for act in by_kind.get(E.LEFT_ACTIVITY, []):
             s.append(f"{cap} stopped going to {self.group(act)}.")
-            told("left_activity")
+            told(E.LEFT_ACTIVITY)
             self.activity = -1
-        for act in by_kind.get("joined_activity", []):
+        for act in by_kind.get(E.JOINED_ACTIVITY, []):
             near = int(self.m.venues.nbhd[act]) == int(self.m.pop.nbhd[self.row]) if act >= 0 else False
             where = f" in {poss} neighbourhood" if near else " a little further from home"
             s.append(f"{cap} joined {self.group(act, 'a')}{where}.")
-            told("joined_activity")
+            told(E.JOINED_ACTIVITY)
             self.activity = act
-        acts = by_kind.get("new_tie_activity", [])
+        acts = by_kind.get(E.NEW_TIE_ACTIVITY, [])
         if acts:
             s.append(f"{cap} got to know {_and([self.person(o) for o in acts])} at {self.group(self.activity)}.")
-            told("new_tie_activity", len(acts))
+            told(E.NEW_TIE_ACTIVITY, len(acts))
             for o in acts:
                 self.how_met[o] = f"met at {self.group(self.activity)} in week {week}"
-        nbrs = by_kind.get("new_tie_neighbour", [])
+        nbrs = by_kind.get(E.NEW_TIE_NEIGHBOUR, [])
         if nbrs:
             s.append(f"{cap} got talking to {_and([self.person(o) for o in nbrs])} in the neighbourhood, "
                      "and they kept in touch.")
-            told("new_tie_neighbour", len(nbrs))
+            told(E.NEW_TIE_NEIGHBOUR, len(nbrs))
             for o in nbrs:
                 self.how_met[o] = f"a neighbour met in week {week}"
 
         # support
-        if "moved_on" in by_kind:
+        if E.MOVED_ON in by_kind:
             s.append(f"{cap} finished {poss} time with the support worker and moved on.")
-            told("moved_on", len(by_kind["moved_on"]))
-        if "referred" in by_kind:
+            told(E.MOVED_ON, len(by_kind[E.MOVED_ON]))
+        if E.REFERRED in by_kind:
             s.append(f"Someone noticed {subj} was struggling, and {subj} was referred to the support service.")
-            told("referred", len(by_kind["referred"]))
-        if "declined_support" in by_kind:
+            told(E.REFERRED, len(by_kind[E.REFERRED]))
+        if E.DECLINED_SUPPORT in by_kind:
             s.append(f"{cap} was offered a support worker but said no.")
-            told("declined_support", len(by_kind["declined_support"]))
-        if "taken_on" in by_kind:
+            told(E.DECLINED_SUPPORT, len(by_kind[E.DECLINED_SUPPORT]))
+        if E.TAKEN_ON in by_kind:
             s.append(f"{cap} started seeing a support worker.")
-            told("taken_on", len(by_kind["taken_on"]))
-        if "got_device" in by_kind:
+            told(E.TAKEN_ON, len(by_kind[E.TAKEN_ON]))
+        if E.GOT_DEVICE in by_kind:
             s.append(f"{cap} got a tablet with a data plan from the project.")
-            told("got_device", len(by_kind["got_device"]))
-        wk = by_kind.get("introduced_by_worker", [])
+            told(E.GOT_DEVICE, len(by_kind[E.GOT_DEVICE]))
+        wk = by_kind.get(E.INTRODUCED_BY_WORKER, [])
         if wk:
             s.append(f"{poss.capitalize()} support worker introduced {obj} to {_and([self.person(o) for o in wk])}, "
                      "someone the worker knows in the community.")
-            told("introduced_by_worker", len(wk))
+            told(E.INTRODUCED_BY_WORKER, len(wk))
             for o in wk:
                 self.how_met[o] = f"introduced by the support worker in week {week}"
 
         # friends and ties
-        fr = by_kind.get("introduced_by_friend", [])
+        fr = by_kind.get(E.INTRODUCED_BY_FRIEND, [])
         if fr:
             s.append(f"A friend introduced {obj} to {_and([self.person(o) for o in fr])}.")
-            told("introduced_by_friend", len(fr))
+            told(E.INTRODUCED_BY_FRIEND, len(fr))
             for o in fr:
                 self.how_met[o] = f"introduced by a friend in week {week}"
-        lasted = by_kind.get("friendship_lasted", [])
+        lasted = by_kind.get(E.FRIENDSHIP_LASTED, [])
         if lasted:
             weeks = self.m.sc.ties.trial_weeks
             who = _and([self.person(o) for o in lasted])
             s.append(f"{poss.capitalize()} friendship with {who}, who {subj} met through the platform, "
                      f"has lasted its first {weeks} weeks: it is likely to last.")
-            told("friendship_lasted", len(lasted))
-        lost = by_kind.get("lost_tie", [])
+            told(E.FRIENDSHIP_LASTED, len(lasted))
+        lost = by_kind.get(E.LOST_TIE, [])
         if lost:
             s.append(f"{cap} lost touch with " + _and([self.person(o) + self.met_note(o) for o in lost]) + ".")
-            told("lost_tie", len(lost))
+            told(E.LOST_TIE, len(lost))
         self._seen.extend(events)
         return s, kinds
 
     def before(self, events: list[tuple], burn_in: int) -> str:
         """One sentence for the weeks before the project (burn-in)."""
         new = [e for e in events if e[2] in NEW_TIE_KINDS]
-        lost = [e for e in events if e[2] == "lost_tie"]
+        lost = [e for e in events if e[2] == E.LOST_TIE]
         for e in events:
             if e[2] in NEW_TIE_KINDS:
                 self.how_met[int(e[3])] = "someone " + self.subj + " got to know before the project"
