@@ -14,6 +14,7 @@ import solara.lab
 
 from sim import BelongingModel, Scenario, ScenarioError, scenario_hash
 from sim.agents import Citizen
+from sim.vocabulary import MECHANISMS, PLATFORM_EVENTS, SUPPORT_EVENTS
 
 from .. import state
 from ..components import charts
@@ -24,10 +25,6 @@ from ..settings import EGO_MAX_NODES, TRACK_ALL_UP_TO, TRACK_SAMPLE
 
 TITLE = "Explore"
 ORDER = 10
-
-PLATFORM_KINDS = ("joined_platform", "left_platform", "suggested", "wrote", "got_reply", "answered",
-                  "no_reply", "did_not_answer", "first_meeting", "meeting_went_badly")
-SUPPORT_KINDS = ("referred", "declined_support", "taken_on", "got_device", "introduced_by_worker", "moved_on")
 
 
 @dataclass
@@ -219,7 +216,7 @@ def SubgroupView(snap: dict):
     charts.Chart(img, "subgroups.png")
     cols = ["digital_literacy", "relational_history", "supported", "n"] + [
         f"{k}_{w}" for k in ("lonely_share", "loneliness", "belonging") for w in ("start", "end")] + [
-        f"{m}_share" for m in ("reach", "barrier", "match", "bridge")]
+        f"{m}_share" for m in MECHANISMS]
     table = sub[cols].copy()
     solara.DataFrame(table.round(3), items_per_page=10)
     CsvDownload(sub, "subgroups.csv", "CSV: subgroup table")
@@ -350,14 +347,14 @@ def CitizenView(snap: dict):
         solara.Info("This citizen's week-by-week story was not recorded (large runs record a sample).")
         return
     ev = data["events"]
-    for title, kinds in (("Platform history", PLATFORM_KINDS), ("Support received", SUPPORT_KINDS)):
+    for title, kinds in (("Platform history", PLATFORM_EVENTS), ("Support received", SUPPORT_EVENTS)):
         part = ev[ev["event"].isin(kinds)]
         solara.Markdown(f"**{title}** ({len(part)} events)")
         if len(part):
             solara.DataFrame(part, items_per_page=8)
         else:
             solara.Text("nothing yet")
-    other = ev[~ev["event"].isin(PLATFORM_KINDS + SUPPORT_KINDS)]
+    other = ev[~ev["event"].isin(PLATFORM_EVENTS + SUPPORT_EVENTS)]
     solara.Markdown(f"**Ties made and lost, activities** ({len(other)} events)")
     if len(other):
         solara.DataFrame(other, items_per_page=8)

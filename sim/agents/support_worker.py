@@ -5,6 +5,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from ..vocabulary import SupportState
+
 
 class SupportWorker(mesa.Agent):
     def __init__(self, model, row: int):
@@ -35,7 +37,7 @@ class SupportWorker(mesa.Agent):
     def caseload(self) -> list[int]:
         """Rows of the citizens this worker supports now."""
         pop = self.model.pop
-        return np.flatnonzero((pop.worker == self.row) & (pop.support == 1)).tolist()
+        return np.flatnonzero((pop.worker == self.row) & (pop.support == SupportState.ON_CASELOAD)).tolist()
 
     @property
     def load(self) -> int:
