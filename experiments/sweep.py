@@ -543,7 +543,7 @@ def plot_indices(folder: Path, spec: SweepSpec, indices: pd.DataFrame, variance:
         noise = variance.set_index("output").loc[o, "seed_share"]
         ttl = f"{o}: {spec.method} ({spec.name})"
         if len(names) < len(all_names):
-            ttl += f", top {len(names)} of {len(all_names)} parameters"
+            ttl += f"\nthe {len(names)} of {len(all_names)} parameters with the largest {shown[0] if spec.method == 'morris' else 'ST'}"
         if math.isfinite(noise):
             ttl += f"\nseed noise: {noise:.0%} of one run's variance"
         ax.set_title(ttl, fontsize=10)
