@@ -45,7 +45,8 @@ LOW_END = {"support.recommended_caseload", "support.max_effectiveness"}
 # value inside the hard bounds instead (felt rejection seldom exceeds 1 in 14 weeks; literacy
 # gained from digital help and joining without a device touch a few citizens each week).
 PROBE = {"platform_use.rejection_cap": 0.1, "loneliness.rejection_cap": 0.1, "support.digital_help_cap": 0.02,
-         "support.digital_help_rate": 0.5, "onboarding.no_device_factor": 1.0}
+         "support.digital_help_rate": 0.5, "onboarding.no_device_factor": 1.0,
+         "activities.size": 2}      # places seldom run out at 15 or 30
 UNCERTAINTIES = [r for r in parameters_by_role("uncertainty")]
 
 

@@ -129,7 +129,7 @@ def test_group_membership_raises_and_rejection_lowers_belonging():
     m.pop.rejection[rejected] = 2.0
     base, _ = ring_model()
     m.apply(outcomes.step)
-    outcomes.step(base)
+    base.apply(outcomes.step)
     assert (m.pop.belonging[member & ~connected] > base.pop.belonging[member & ~connected]).all()
     hurt, unhurt = m.pop.belonging[rejected & connected], base.pop.belonging[rejected & connected]
     assert (hurt <= unhurt).all() and hurt.mean() < unhurt.mean() - 5     # (the scale tops out at 84)

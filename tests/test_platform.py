@@ -270,9 +270,9 @@ def outreach_model(barrier_lowering, n=6000):
 
 def test_writing_online_lowers_the_barrier_for_the_unconfident():
     m0, u, v = outreach_model(0.0)
-    reaching_out.step(m0)
+    m0.apply(reaching_out.step)
     m3, _, _ = outreach_model(0.3)
-    reaching_out.step(m3)
+    m3.apply(reaching_out.step)
     wrote0 = m0.pop.fired["barrier"][u].mean()
     wrote3 = m3.pop.fired["barrier"][u].mean()
     assert abs(wrote0 - 0.2 * 0.35) < 0.02

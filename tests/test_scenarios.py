@@ -103,10 +103,12 @@ def _in_range_value(row, draw):
     if row["type"] == "bool":
         return draw(st.booleans())
     if row["type"] == "int":
-        return draw(st.integers(int(b.get("ge", 0)), int(min(b.get("le", 10**6), 10**6))))
-    if "gt" in b:
-        return draw(st.floats(b["gt"], b.get("le", 1e6), exclude_min=True))
-    return draw(st.floats(b.get("ge", 0.0), b.get("le", 1e6)))
+        lo = int(b["gt"]) + 1 if "gt" in b else int(b.get("ge", 0))
+        hi = int(b["lt"]) - 1 if "lt" in b else int(min(b.get("le", 10**6), 10**6))
+        return draw(st.integers(lo, hi))
+    lo = b.get("gt", b.get("ge", 0.0))
+    hi = b.get("lt", b.get("le", 1e6))
+    return draw(st.floats(lo, hi, exclude_min="gt" in b, exclude_max="lt" in b))
 
 
 @st.composite

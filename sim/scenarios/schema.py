@@ -110,15 +110,15 @@ class Population(Section):
     min_literacy: float = unc(0.05, "Lowest digital literacy of anyone (low literacy is uniform from here to 0.4, the cut that defines the group).",
                               range=(0.0, 0.2), ge=0, lt=0.4)
     need_concentration: float = unc(8.0, "Concentration of the Beta distribution of the need to belong (higher: less spread).",
-                                    range=(4.0, 16.0), gt=0, le=200)
-    confidence_concentration: float = unc(6.0, "Concentration of the Beta distribution of social confidence.", range=(3.0, 12.0), gt=0, le=200)
+                                    range=(4.0, 16.0), ge=0.5, le=200)
+    confidence_concentration: float = unc(6.0, "Concentration of the Beta distribution of social confidence.", range=(3.0, 12.0), ge=0.5, le=200)
     confidence_cut_reldiff: float = unc(0.15, "Confidence lower after earlier relational difficulties.",
                                         "assumption; direction Andersen et al. 2020 (seed 000)", range=(0.05, 0.25), ge=0, le=1)
     confidence_cut_mh: float = unc(0.1, "Confidence lower with a mental-health condition.", range=(0.0, 0.2), ge=0, le=1)
-    stigma_concentration: float = unc(5.0, "Concentration of the Beta distribution of perceived stigma.", range=(2.5, 10.0), gt=0, le=200)
+    stigma_concentration: float = unc(5.0, "Concentration of the Beta distribution of perceived stigma.", range=(2.5, 10.0), ge=0.5, le=200)
     stigma_rise_mh: float = unc(0.2, "Perceived stigma higher with a mental-health condition.", "assumption; direction Heyes 2018 (seed 001)",
                                 range=(0.0, 0.4), ge=0, le=1)
-    trust_concentration: float = unc(5.0, "Concentration of the Beta distribution of trust.", range=(2.5, 10.0), gt=0, le=200)
+    trust_concentration: float = unc(5.0, "Concentration of the Beta distribution of trust.", range=(2.5, 10.0), ge=0.5, le=200)
     no_device_ratio_low_literacy: float = unc(
         3.0, "How many times likelier someone with low digital literacy is to lack a device (the overall share is kept).",
         "assumption; Statistics Denmark 2023 groups lack of skills and means", range=(1.5, 5.0), ge=1, le=20)
@@ -352,7 +352,7 @@ class Ties(Section):
     kin_decay_ratio: float = unc(0.5, "Kin lose closeness at this fraction of the friends' rate.", "Roberts & Dunbar 2011: kin decay slower",
                                  range=(0.25, 0.75), ge=0, le=1)
     weak_decay_per_week: float = unc(0.03, "Weekly fading of acquaintances (below casual friend) without contact.", range=(0.01, 0.06), ge=0, le=1)
-    weak_decay_hours: float = unc(25.0, "Closeness (hours) over which the fading of acquaintances falls by a factor e.", range=(10.0, 50.0), gt=0, le=400)
+    weak_decay_hours: float = unc(25.0, "Closeness (hours) over which the fading of acquaintances falls by a factor e.", range=(10.0, 50.0), ge=1, le=400)
     hours_per_meeting: float = unc(2.5, "Hours added to a tie by one face-to-face meeting.", "Hall 2018: ~50 h casual friend, ~90 h friend, 200 h close friend",
                                    range=(1.5, 4.0), gt=0, le=24)
     weekly_social_hours: float = unc(16.0, "Hours a week a citizen can give to their ties (capacity).", "Hill & Dunbar 2003 (layered capacity); size assumed",
