@@ -33,10 +33,9 @@ from .mechanisms.activities import Venues
 from .mechanisms.support import Workforce
 from .network_init import initial_ties
 from .outcomes_table import OUTCOMES, citizen_outcomes, population_means, subgroup_table
-from .population import Population, on_platform
+from .population import ON_CASELOAD, Population, on_platform
 from .scenarios.loader import load_scenario
 from .scenarios.schema import Scenario
-from .vocabulary import SupportState
 
 WEEKLY_ORDER = (
     ("outreach and onboarding", onboarding.step),
@@ -230,7 +229,7 @@ class BelongingModel(mesa.Model):
             self.series[k][w] = v
         self.series["platform_active"][w] = np.count_nonzero(on_platform(pop))
         self.series["platform_ever"][w] = np.count_nonzero(pop.joined_week >= 0)
-        self.series["on_caseload"][w] = np.count_nonzero(pop.support == SupportState.ON_CASELOAD)
+        self.series["on_caseload"][w] = np.count_nonzero(pop.support == ON_CASELOAD)
         self.series["ever_supported"][w] = np.count_nonzero(pop.ever_supported)
         self.series["ties"][w] = len(self.ties)
         self.series["activity_members"][w] = np.count_nonzero(pop.activity >= 0)

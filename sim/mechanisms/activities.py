@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import INTERESTS, match_quality
+from ..population import INTERESTS, ON_CASELOAD, match_quality
 from ..tiestore import ACTIVITY, NEIGHBOUR
-from ..vocabulary import EventKind, SupportState
+from ..vocabulary import EventKind
 from .common import loneliness_level, withdrawal
 
 
@@ -69,7 +69,7 @@ def _join(sc, pop, venues, ctx, rng, events) -> None:
     if len(open_idx) == 0:
         return
     out = pop.activity < 0
-    link = (pop.support == SupportState.ON_CASELOAD) & sc.support.components.activities_link
+    link = (pop.support == ON_CASELOAD) & sc.support.components.activities_link
     eff = np.where(link, pop.support_eff, 0.0)
     p = (ac.join_rate * (ac.join_confidence_base + pop.confidence) * withdrawal(ctx)
          * (1 - sc.effects.stigma_weight * pop.stigma * pop.mh * ac.stigma_share) * (1 + ac.support_link_boost * eff))
@@ -85,7 +85,7 @@ def _join(sc, pop, venues, ctx, rng, events) -> None:
     best = np.argmax(score, axis=1)
     act = options[np.arange(len(seek)), best]
     im = interest_match[np.arange(len(seek)), best]
-    acc = sc.support.components.accompany & (pop.support[seek] == SupportState.ON_CASELOAD)
+    acc = sc.support.components.accompany & (pop.support[seek] == ON_CASELOAD)
     p_accept = ((ac.accept_base + ac.accept_interest * im) * (1 - pop.stigma[seek] * pop.mh[seek] / ac.stigma_acceptance_divisor)
                 * (1 + np.where(acc, pop.support_eff[seek], 0)))
     ok = rng.random(len(seek)) < np.clip(p_accept, 0, 1)

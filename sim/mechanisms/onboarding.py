@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..vocabulary import EventKind, PlatformState, SupportState
+from ..population import JOINED, LAPSED, NEVER, ON_CASELOAD
+from ..vocabulary import EventKind
 
 
 def step(sc, pop, ctx, rng, events) -> None:
@@ -33,15 +34,15 @@ def step(sc, pop, ctx, rng, events) -> None:
     dev_gate = np.where(device, 1.0, ob.no_device_factor)
     will = (1 - sc.effects.stigma_weight * pop.stigma * ob.stigma_share) * (ob.trust_base + pop.trust) * (ob.need_base + pop.need)
     p = sc.platform.join_rate * sc.platform.outreach_effort * lit_gate * dev_gate * will
-    helped = (pop.support == SupportState.ON_CASELOAD) & sc.support.components.digital_help
+    helped = (pop.support == ON_CASELOAD) & sc.support.components.digital_help
     p = p + np.where(helped, ob.digital_help_join * pop.support_eff * dev_gate, 0.0)
     u = rng.random(pop.n)
-    joins = (pop.platform == PlatformState.NEVER) & (u < p)
-    rejoins = (pop.platform == PlatformState.LAPSED) & helped & (u < ob.rejoin_factor * p)
+    joins = (pop.platform == NEVER) & (u < p)
+    rejoins = (pop.platform == LAPSED) & helped & (u < ob.rejoin_factor * p)
     new = joins | rejoins
     if new.any():
         idx = np.flatnonzero(new)
-        pop.platform[idx] = PlatformState.JOINED
+        pop.platform[idx] = JOINED
         pop.platform_weeks[idx] = 0
         pop.joined_week[idx[pop.joined_week[idx] < 0]] = ctx.week
         events.record(ctx.week, EventKind.JOINED_PLATFORM, idx)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..population import ON_CASELOAD
 from ..tiestore import ONLINE
-from ..vocabulary import EventKind, SupportState
+from ..vocabulary import EventKind
 from .common import reject, relational_factor
 
 
@@ -32,8 +33,8 @@ def step(sc, pop, ties, ctx, rng, events) -> None:
     e = np.flatnonzero(cand)
     a, b, q = ties.a[e], ties.b[e], ties.q[e]
     acc_on = sc.support.components.accompany
-    acc_a = np.where((pop.support[a] == SupportState.ON_CASELOAD) & acc_on, pop.support_eff[a], 0.0)
-    acc_b = np.where((pop.support[b] == SupportState.ON_CASELOAD) & acc_on, pop.support_eff[b], 0.0)
+    acc_a = np.where((pop.support[a] == ON_CASELOAD) & acc_on, pop.support_eff[a], 0.0)
+    acc_b = np.where((pop.support[b] == ON_CASELOAD) & acc_on, pop.support_eff[b], 0.0)
     accompany = 1.0 + np.maximum(acc_a, acc_b)
     conf = oo.confidence_base + oo.confidence_weight * (pop.confidence[a] + pop.confidence[b])
     p = sc.effects.online_conversion * (oo.match_base + q) * relational_factor(sc, pop, a) * relational_factor(sc, pop, b) * conf * accompany
@@ -52,8 +53,8 @@ def step(sc, pop, ties, ctx, rng, events) -> None:
     helped = (acc_a[meet] > 0) | (acc_b[meet] > 0)
     ga, gb = ties.a[good], ties.b[good]
     hg = helped[~bad]
-    np.add.at(pop.fired["bridge"], ga[hg & (pop.support[ga] == SupportState.ON_CASELOAD)], 1)
-    np.add.at(pop.fired["bridge"], gb[hg & (pop.support[gb] == SupportState.ON_CASELOAD)], 1)
+    np.add.at(pop.fired["bridge"], ga[hg & (pop.support[ga] == ON_CASELOAD)], 1)
+    np.add.at(pop.fired["bridge"], gb[hg & (pop.support[gb] == ON_CASELOAD)], 1)
     events.record(ctx.week, EventKind.FIRST_MEETING, ga, gb, ties.q[good])
     events.record(ctx.week, EventKind.FIRST_MEETING, gb, ga, ties.q[good])
     bm = m[bad]

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import LOW_LITERACY_CUT, on_platform
-from ..vocabulary import EventKind, PlatformState, SupportState
+from ..population import ACTIVE, LAPSED, LOW_LITERACY_CUT, ON_CASELOAD, on_platform
+from ..vocabulary import EventKind
 
 
 def step(sc, pop, ctx, rng, events) -> None:
@@ -43,13 +43,13 @@ def step(sc, pop, ctx, rng, events) -> None:
     h = h * np.where(high, p.skills_dropout_ratio, 1.0) / max(norm, 1e-9)   # guard: no division by 0
     h = h * np.where(ctx.week - pop.last_reply[idx] <= pu.reply_memory_weeks, pu.reply_factor, 1.0)
     h = h * (1 + pu.rejection_factor * np.minimum(pop.rejection[idx], pu.rejection_cap))
-    helped = (pop.support[idx] == SupportState.ON_CASELOAD) & sc.support.components.digital_help
+    helped = (pop.support[idx] == ON_CASELOAD) & sc.support.components.digital_help
     h = h * (1 - np.where(helped, pu.digital_help_retention * pop.support_eff[idx], 0.0))
     drop = rng.random(len(idx)) < np.clip(h, 0, 1)
     gone = idx[drop]
-    pop.platform[gone] = PlatformState.LAPSED
+    pop.platform[gone] = LAPSED
     pop.lapsed_week[gone] = ctx.week
     events.record(ctx.week, EventKind.LEFT_PLATFORM, gone)
     stay = idx[~drop]
     pop.platform_weeks[stay] += 1
-    pop.platform[stay[pop.platform_weeks[stay] >= 2]] = PlatformState.ACTIVE   # past the first week: active
+    pop.platform[stay[pop.platform_weeks[stay] >= 2]] = ACTIVE   # past the first week: active

@@ -40,9 +40,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import match_quality
+from ..population import MOVED_ON, NOT_SUPPORTED, ON_CASELOAD, match_quality
 from ..vocabulary import EventKind
-from ..vocabulary import SupportState as S
 from ..policies import TARGETING
 from ..tiestore import BRIDGE
 
@@ -90,16 +89,16 @@ def delivery_factor(sc, workforce, worker, client, pop) -> np.ndarray:
 
 
 def _move_on(sc, pop, workforce, ctx, events) -> None:
-    done = np.flatnonzero((pop.support == S.ON_CASELOAD) & (pop.support_weeks >= sc.support.duration_weeks))
+    done = np.flatnonzero((pop.support == ON_CASELOAD) & (pop.support_weeks >= sc.support.duration_weeks))
     np.subtract.at(workforce.load, pop.worker[done], 1)
-    pop.support[done] = S.MOVED_ON
+    pop.support[done] = MOVED_ON
     events.record(ctx.week, EventKind.MOVED_ON, done, pop.worker[done])
     pop.worker[done] = -1
 
 
 def _refer(sc, pop, ctx, rng, events) -> None:
     need = (pop.ucla >= 6) | (pop.lsns < 12) | pop.mh      # definitions: lonely, isolated, a condition
-    cand = (pop.support == S.NOT_SUPPORTED) & (pop.referred_week < 0) & need
+    cand = (pop.support == NOT_SUPPORTED) & (pop.referred_week < 0) & need
     p = sc.support.referral_rate * (1 - sc.effects.stigma_weight * pop.stigma)
     new = np.flatnonzero(cand & (rng.random(pop.n) < p))
     pop.referred_week[new] = ctx.week
@@ -111,7 +110,7 @@ def _intake(sc, pop, workforce, ctx, rng, events) -> None:
     free = np.maximum(sc.support.caseload - wf.load, 0)
     if free.sum() == 0:
         return
-    waiting = np.flatnonzero((pop.support == S.NOT_SUPPORTED) & (pop.referred_week >= 0))
+    waiting = np.flatnonzero((pop.support == NOT_SUPPORTED) & (pop.referred_week >= 0))
     if len(waiting) == 0:
         return
     priority = TARGETING[sc.support.targeting](pop, waiting)
@@ -129,7 +128,7 @@ def _intake(sc, pop, workforce, ctx, rng, events) -> None:
     pop.referred_week[refused] = -1
     events.record(ctx.week, EventKind.DECLINED_SUPPORT, refused)
     cand, worker = cand[accept], worker[accept]
-    pop.support[cand] = S.ON_CASELOAD
+    pop.support[cand] = ON_CASELOAD
     pop.worker[cand] = worker
     pop.support_weeks[cand] = 0
     pop.ever_supported[cand] = True
@@ -146,7 +145,7 @@ def _intake(sc, pop, workforce, ctx, rng, events) -> None:
 def _deliver(sc, pop, ties, workforce, ctx, rng, events) -> None:
     wf = workforce
     pop.support_eff[:] = 0.0
-    clients = np.flatnonzero(pop.support == S.ON_CASELOAD)
+    clients = np.flatnonzero(pop.support == ON_CASELOAD)
     if len(clients) == 0:
         return
     comp, s = sc.support.components, sc.support

@@ -53,8 +53,8 @@ import numpy as np
 
 from .. import kernels
 from ..tiestore import INTRODUCED, ONLINE
-from ..population import match_quality
-from ..vocabulary import EventKind, SupportState
+from ..population import ON_CASELOAD, match_quality
+from ..vocabulary import EventKind
 
 SNAPSHOT_WEEKS = 4   # numerical, not behavioural: how often the friends-of-friends snapshot is rebuilt
 
@@ -107,7 +107,7 @@ def _dynamics(sc, pop, ties, ctx, rng, events) -> None:
     f32 = np.float32
     on_trial = ties.age < t.trial_weeks
     if ctx.intervening and sc.support.components.existing_relationships:
-        helped = ((pop.support == SupportState.ON_CASELOAD) * pop.support_eff).astype(f32)
+        helped = ((pop.support == ON_CASELOAD) * pop.support_eff).astype(f32)
     else:
         helped = ctx.zeros
     u = rng.random(len(ties), dtype=f32)
