@@ -494,17 +494,22 @@ def _in_sections(section: str, names) -> bool:
     return any(section == n or section.startswith(n + ".") for n in names)
 
 
+def _check_table(origin: str, where: str, value, allowed: tuple, expected: str) -> None:
+    """A spec entry that must be a table with only the allowed keys (SpecError naming the first that is not)."""
+    if not isinstance(value, dict):
+        raise _err(origin, where, value, expected)
+    for k in value:
+        if k not in allowed:
+            raise SpecError(f"{origin}: unknown key {where + '.' + k!r} (value {value[k]!r}); allowed: "
+                            f"{', '.join(allowed)}")
+
+
 def _expand_from_schema(origin: str, fs, method: str, fixed: dict) -> tuple[dict, dict]:
     """([parameters.from_schema] normalised, {key: {"bounds": range} or {"levels": [...]}}) in schema order."""
     from sim.scenarios.schema import ROLES, parameter_table
 
     where = f"parameters.{FROM_SCHEMA}"
-    if not isinstance(fs, dict):
-        raise _err(origin, where, fs, 'a table, e.g. role = "uncertainty", exclude_sections = ["costs"]')
-    for k in fs:
-        if k not in FROM_SCHEMA_KEYS:
-            raise SpecError(f"{origin}: unknown key {where + '.' + k!r} (value {fs[k]!r}); allowed: "
-                            f"{', '.join(FROM_SCHEMA_KEYS)}")
+    _check_table(origin, where, fs, FROM_SCHEMA_KEYS, 'a table, e.g. role = "uncertainty", exclude_sections = ["costs"]')
     if "role" not in fs:
         raise SpecError(f"{origin}: missing key {where + '.role'!r}; one of {', '.join(ROLES)}")
     role = fs["role"]
@@ -568,12 +573,7 @@ def _parameter(origin, key, ps, method, base_sc, contrast_sc=None) -> Parameter:
     from sim import ScenarioError, load_scenario
 
     where = f"parameters.{key}"
-    if not isinstance(ps, dict):
-        raise _err(origin, where, ps, "a table with bounds = [low, high] or levels = [...]")
-    for k in ps:
-        if k not in PARAM_KEYS:
-            raise SpecError(f"{origin}: unknown key {where + '.' + k!r} (value {ps[k]!r}); allowed: "
-                            f"{', '.join(PARAM_KEYS)}")
+    _check_table(origin, where, ps, PARAM_KEYS, "a table with bounds = [low, high] or levels = [...]")
     if key.startswith("run."):
         raise _err(origin, where, ps, "run.* cannot be swept: set citizens and weeks at the top of the spec; "
                                       "seeds derive from the spec's seed")
