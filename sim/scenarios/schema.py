@@ -473,13 +473,13 @@ class Effects(Section):
 class Costs(Section):
     MECHANISM: ClassVar[str] = "costs"
     worker_week: float = unc(900.0, "Cost of one support worker for one week.", "assumption (PSSRU unit costs order of magnitude)",
-                             range=(600.0, 1200.0), ge=0)
-    device: float = unc(350.0, "Cost of one device with a year's data.", range=(200.0, 500.0), ge=0)
-    training_per_worker: float = unc(1200.0, "Cost of digital-delivery training per worker.", range=(600.0, 2000.0), ge=0)
-    activity_week: float = unc(150.0, "Cost of running one new community activity for a week.", range=(75.0, 300.0), ge=0)
-    platform_week: float = unc(2000.0, "Fixed cost of running the platform per week.", range=(1000.0, 4000.0), ge=0)
-    platform_user_week: float = unc(0.5, "Cost per active platform user per week.", range=(0.1, 1.0), ge=0)
-    outreach_week: float = unc(1500.0, "Cost of a week of full outreach (scaled by effort).", range=(750.0, 3000.0), ge=0)
+                             range=(600.0, 1200.0), ge=0, le=1e6)
+    device: float = unc(350.0, "Cost of one device with a year's data.", range=(200.0, 500.0), ge=0, le=1e6)
+    training_per_worker: float = unc(1200.0, "Cost of digital-delivery training per worker.", range=(600.0, 2000.0), ge=0, le=1e7)
+    activity_week: float = unc(150.0, "Cost of running one new community activity for a week.", range=(75.0, 300.0), ge=0, le=1e6)
+    platform_week: float = unc(2000.0, "Fixed cost of running the platform per week.", range=(1000.0, 4000.0), ge=0, le=1e7)
+    platform_user_week: float = unc(0.5, "Cost per active platform user per week.", range=(0.1, 1.0), ge=0, le=1e4)
+    outreach_week: float = unc(1500.0, "Cost of a week of full outreach (scaled by effort).", range=(750.0, 3000.0), ge=0, le=1e7)
 
 
 class Scenario(Section):
