@@ -78,7 +78,7 @@ import hashlib
 import itertools
 import json
 import math
-import tomllib
+import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,10 +267,13 @@ class SweepSpec:
 
 def resolve_spec_path(name_or_path: str | Path) -> Path:
     """A path, or the stem of a spec shipped in experiments/ (e.g. 'sobol_policies')."""
-    p = Path(name_or_path)
-    if p.exists():
+    from sim.scenarios.loader import existing_file
+
+    p = existing_file(name_or_path, "sweep spec", SpecError)     # a folder, NUL byte, too long name: SpecError
+    if p is not None:
         return p
-    if p.suffix != ".toml" and (SPEC_DIR / f"{p.name}.toml").exists():
+    p = Path(name_or_path)
+    if p.suffix != ".toml" and os.path.isfile(SPEC_DIR / f"{p.name}.toml"):
         return SPEC_DIR / f"{p.name}.toml"
     shipped = ", ".join(sorted(q.stem for q in SPEC_DIR.glob("*.toml")))
     raise SpecError(f"sweep spec {str(name_or_path)!r}: no such file; specs shipped in experiments/: {shipped}")
@@ -282,16 +285,21 @@ def load_spec(source: str | Path | dict, overrides: dict | None = None) -> Sweep
     overrides: top-level values replacing the file's (e.g. {"samples": 16, "citizens": 500}).
     """
     path = None
+    from sim.scenarios.loader import MAX_DEPTH, _depth_over, read_toml
+
     if isinstance(source, dict):
+        if _depth_over(source, MAX_DEPTH):
+            raise SpecError(f"sweep spec: tables or arrays nested more than {MAX_DEPTH} levels deep")
         data = json.loads(json.dumps(source))
         origin = "sweep spec"
     else:
         path = resolve_spec_path(source)
         origin = f"sweep spec {path}"
-        try:
-            data = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as exc:
-            raise SpecError(f"{origin}: malformed TOML: {exc}") from None
+        # read_toml: unreadable, not UTF-8 (a UTF-8 byte-order mark is skipped), malformed or too deep -> SpecError
+        data = read_toml(path, origin, SpecError, what="sweep spec")
+        if not data:
+            raise SpecError(f"{origin}: the file holds no values (it is empty or only comments); a spec needs "
+                            "base, method, parameters and outputs")
         data.setdefault("name", path.stem)
     for k, v in (overrides or {}).items():
         if v is not None:
