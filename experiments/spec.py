@@ -79,6 +79,7 @@ import itertools
 import json
 import math
 import os
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,8 +333,9 @@ def _validate(data: dict, origin: str) -> SweepSpec:
         if req not in data:
             raise SpecError(f"{origin}: missing key {req!r}; a spec needs base, method, parameters and outputs")
     name = data.get("name", "sweep")
-    if not isinstance(name, str) or not name or any(c in name for c in "/\\") or name.startswith("."):
-        raise _err(origin, "name", name, "a non-empty text without slashes (it names the results folder)")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_. -]{0,99}", name):
+        raise _err(origin, "name", name, "1-100 letters, digits, '_', '-', '.' or spaces, starting with a letter "
+                   "or digit (it names the results folder and is shown on the dashboard)")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise _err(origin, "description", description, "a text")
