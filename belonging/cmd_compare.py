@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
@@ -10,7 +9,10 @@ from pathlib import Path
 
 from sim.vocabulary import MECHANISMS, OUTCOMES, SHARE_OUTCOMES, SUBGROUP_KEYS
 
-from .common import executor_from_args, format_table
+from .common import check_out_folder, dumps_json, executor_from_args, format_table, write_or_rescue
+
+OUT_FILES = ["comparison.csv", "comparison.parquet", "levels.csv", "costs.csv", "cmo.csv", "runs.parquet",
+             "comparison.json"]
 
 
 def add_parser(sub):
@@ -36,7 +38,8 @@ def add_parser(sub):
     ex.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--out", metavar="DIR", help="write comparison.csv/.parquet, levels.csv, costs.csv, cmo.csv, "
-                                                "runs.parquet and comparison.json")
+                                                "runs.parquet and comparison.json into DIR: a new or empty folder, or one "
+                                                "written by an earlier compare (checked before any run)")
     return p
 
 
@@ -57,6 +60,11 @@ def run(args) -> int:
         print(f"belonging compare: --replicates {args.replicates}: must be at least 1 (2 or more for intervals)",
               file=sys.stderr)
         return 2
+    out = None
+    if args.out is not None:
+        out = check_out_folder(args.out, "compare", OUT_FILES)
+        if out is None:
+            return 2
     executor = executor_from_args(args, "compare")
     if executor is None:
         return 2
@@ -77,28 +85,28 @@ def run(args) -> int:
     finally:
         executor.close()
     seconds = time.perf_counter() - t0
-    if args.out:
-        paths = write_outputs(c, Path(args.out))
+    written = True
+    if out is not None:
+        paths, written = write_or_rescue(lambda folder: write_outputs(c, folder), out, "compare")
         print(f"wrote {', '.join(str(p) for p in paths)}", file=sys.stderr)
     if args.json:
-        print(json.dumps(c.to_dict(), allow_nan=False))
-        return 0
-    print_report(c, outcomes, seconds)
-    return 0
+        print(dumps_json(c.to_dict(), "compare"))
+    else:
+        print_report(c, outcomes, seconds)
+    return 0 if written else 1
 
 
 def write_outputs(c, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     frame = c.to_frame()
-    paths = [out / "comparison.csv", out / "comparison.parquet", out / "levels.csv", out / "costs.csv",
-             out / "cmo.csv", out / "runs.parquet", out / "comparison.json"]
+    paths = [out / name for name in OUT_FILES]
     frame.to_csv(paths[0], index=False)
     frame.to_parquet(paths[1], index=False)
     c.levels_frame().to_csv(paths[2], index=False)
     c.costs_frame().to_csv(paths[3], index=False)
     c.cmo_frame().to_csv(paths[4], index=False)
     c.runs_frame().to_parquet(paths[5], index=False)
-    paths[6].write_text(json.dumps(c.to_dict(), indent=1, allow_nan=False))
+    paths[6].write_text(dumps_json(c.to_dict(), "compare", indent=1))
     return paths
 
 

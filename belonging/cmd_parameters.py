@@ -8,8 +8,9 @@ Any of them can be set for a run with `belonging run SCENARIO --set key=value`.
 
 from __future__ import annotations
 
-import json
 import sys
+
+from .common import dumps_json
 
 
 def add_parser(sub):
@@ -32,7 +33,7 @@ def run(args) -> int:
     rows = [r for r in rows if (args.role is None or r["role"] == args.role)
             and (args.section is None or r["section"] == args.section)]
     if args.json:
-        print(json.dumps(rows, indent=1, default=str))
+        print(dumps_json(rows, "parameters", indent=1))
         return 0
     width = max((len(r["key"]) for r in rows), default=10)
     for r in rows:

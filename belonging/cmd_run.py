@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 
 from sim.vocabulary import MECHANISMS, OUTCOMES, SUBGROUP_KEYS
 
-from .common import add_scenario_options, build_model_kwargs, format_table
+from .common import add_scenario_options, build_model_kwargs, check_out_folder, dumps_json, format_table, write_or_rescue
+
+OUT_FILES = ["timeseries.parquet", "citizens.parquet", "subgroups.csv", "scenario.toml"]
 
 
 def add_parser(sub):
     p = sub.add_parser("run", help="run one scenario and summarise it")
     p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a preset name (see `belonging scenarios`) or a .toml file")
     add_scenario_options(p)
-    p.add_argument("--out", metavar="DIR", help="write timeseries.parquet, citizens.parquet, subgroups.csv, scenario.toml")
+    p.add_argument("--out", metavar="DIR", help="write timeseries.parquet, citizens.parquet, subgroups.csv, scenario.toml "
+                                                "into DIR: a new or empty folder, or one written by an earlier run "
+                                                "(checked before the run)")
     p.add_argument("--json", action="store_true", help="print one JSON object (outcomes, subgroups) on stdout")
     return p
 
@@ -47,7 +50,7 @@ def result_json(model) -> dict:
 def write_outputs(model, out: Path) -> list[Path]:
     from sim import to_toml
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "timeseries.parquet", out / "citizens.parquet", out / "subgroups.csv", out / "scenario.toml"]
+    paths = [out / name for name in OUT_FILES]
     model.timeseries().to_parquet(paths[0], index=False)
     model.citizen_table().to_parquet(paths[1], index=False)
     model.subgroups().to_csv(paths[2], index=False)
@@ -86,6 +89,11 @@ def run(args) -> int:
 
     from sim import lever_conflicts
 
+    out = None
+    if args.out is not None:
+        out = check_out_folder(args.out, "run", OUT_FILES)
+        if out is None:
+            return 2
     kwargs = build_model_kwargs(args)
     t0 = time.perf_counter()
     model = BelongingModel(args.scenario, **kwargs)
@@ -102,13 +110,14 @@ def run(args) -> int:
     if show:
         print("\r" + " " * 20 + "\r", end="", file=sys.stderr)
     seconds = time.perf_counter() - t0
-    if args.out:
-        paths = write_outputs(model, Path(args.out))
+    written = True
+    if out is not None:
+        paths, written = write_or_rescue(lambda folder: write_outputs(model, folder), out, "run")
         if not args.json:
             print(f"wrote {', '.join(str(p) for p in paths)}")
     if args.json:
-        print(json.dumps(result_json(model)))
+        print(dumps_json(result_json(model), "run"))
     else:
         print_summary(model, seconds)
     assert weeks == model.week
-    return 0
+    return 0 if written else 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from .common import dumps_json
 
 
 def add_parser(sub):
@@ -16,7 +16,7 @@ def run(args) -> int:
 
     table = preset_descriptions()
     if args.json:
-        print(json.dumps(table, indent=2))
+        print(dumps_json(table, "scenarios", indent=2))
         return 0
     width = max(len(k) for k in table)
     for name, desc in table.items():

@@ -6,7 +6,7 @@ import math
 import sys
 import time
 
-from .common import executor_from_args, format_table
+from .common import executor_from_args, format_table, out_path_problem
 
 
 def add_parser(sub):
@@ -60,6 +60,12 @@ def run(args) -> int:
         print(f"belonging sweep: invalid spec:\n{exc}", file=sys.stderr)
         return 2
     folder = args.out or str(default_folder(spec))
+    problem = out_path_problem(folder)        # a NUL byte or too long name (from --out or the spec's name), a file
+    if problem is not None:
+        where = "--out" if args.out else f"the results folder (from the spec's name {spec.name!r})"
+        print(f"belonging sweep: {where} {folder!r}: {problem}; give a folder with --out. Nothing was run.",
+              file=sys.stderr)
+        return 2
     info = plan(spec)
     size = f"N={spec.samples}" if spec.samples else "every combination"
     print(f"Sweep {spec.name}: {spec.method}, {len(spec.parameters)} parameters ({size}): {info['points']} points x "
