@@ -488,3 +488,146 @@ def test_random_numbers_are_accepted_only_in_range(tmp_path, preset, key, value)
         sc = check_outcome(source, over, key, must_fail=not (in_range and acceptable_type))
         if sc is not None:
             assert_valid(sc)
+
+
+# -- files that are not scenario files (issue 16, item 11) --------------------------
+
+def _deep_text(kind: str, depth: int) -> str:
+    """A TOML text nesting `depth` levels: arrays, inline tables, dotted keys or table headers."""
+    if kind == "array":
+        return "x = " + "[" * depth + "]" * depth + "\n"
+    if kind == "inline":
+        return "x = " + "{a = " * depth + "1" + "}" * depth + "\n"
+    if kind == "dotted":
+        return ".".join(["a"] * depth) + " = 1\n"
+    return "[" + ".".join(["a"] * depth) + "]\nb = 1\n"
+
+
+@pytest.mark.parametrize("kind", ["array", "inline", "dotted", "header"])
+@pytest.mark.parametrize("depth", [17, 500, 1000, 20000])
+def test_deep_nesting_is_named_not_a_recursion_error(tmp_path, kind, depth):
+    p = write(tmp_path, _deep_text(kind, depth))
+    msg = error_of(p)
+    assert str(p) in msg and "nested more than 16 levels" in msg
+
+
+def test_a_folder_is_not_a_scenario(tmp_path):
+    folder = tmp_path / "mine.toml"
+    folder.mkdir()
+    (folder / "inside.toml").write_text("[run]\ncitizens = 300\n")
+    msg = error_of(folder)
+    assert str(folder) in msg and "is a folder" in msg and "inside.toml" in msg
+    plain = tmp_path / "plainfolder"
+    plain.mkdir()
+    assert "is a folder" in error_of(plain)
+
+
+def test_a_folder_named_like_a_preset_does_not_hide_the_preset(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "baseline").mkdir()
+    assert load_scenario("baseline").name == "baseline"
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
+    text = "[run]\ncitizens = 300\n"
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert load_scenario(p).run.citizens == 300
+
+
+def test_utf16_is_named(tmp_path):
+    p = tmp_path / "wide.toml"
+    p.write_bytes("[run]\ncitizens = 300\n".encode("utf-16"))
+    msg = error_of(p)
+    assert str(p) in msg and "UTF-16" in msg and "UTF-8" in msg
+
+
+def test_binary_file_says_not_utf8(tmp_path):
+    p = tmp_path / "noise.toml"
+    p.write_bytes(bytes(range(128, 256)))
+    msg = error_of(p)
+    assert str(p) in msg and "not a UTF-8 text file" in msg
+
+
+@pytest.mark.parametrize("name", ["a\x00b.toml", "a\x00b", "\x00"])
+def test_a_nul_byte_in_the_name(name):
+    msg = error_of(name)
+    assert "NUL byte" in msg and "\\x00" in msg
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "a" * 300 + ".toml", "a" * 300 + "/x.toml", "b" * 5000 + ".toml"])
+def test_a_name_too_long_for_the_file_system(name):
+    msg = error_of(name)
+    assert "too long" in msg and name[:40] in msg and f"({len(name)} characters" in msg
+
+
+def test_a_path_through_a_file(tmp_path):
+    f = write(tmp_path, "[run]\ncitizens = 300\n")
+    msg = error_of(f / "x.toml")
+    assert str(f / "x.toml") in msg and "is a file, not a folder" in msg
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "# only a comment\n", "\xef\xbb\xbf"])
+def test_an_empty_scenario_file_is_refused(tmp_path, text):
+    p = tmp_path / "empty.toml"
+    p.write_bytes(text.encode("latin-1"))
+    msg = error_of(p)
+    assert str(p) in msg and "holds no values" in msg
+
+
+def test_a_file_with_only_a_description_runs_the_defaults(tmp_path):
+    sc = load_scenario(write(tmp_path, 'description = "defaults"\n'))
+    assert sc.description == "defaults" and sc.run == Scenario().run
+
+
+# the fuzzer: random presets spoiled in the ways above; only a ScenarioError naming the file may come out
+
+def _spoiled_text(preset: str, kind: str, depth: int) -> str:
+    text = presets()[preset].read_text()
+    deep = _deep_text(kind, depth).replace("x = ", "zz_deep = ").replace("a.", "zz.").replace("[a", "[zz")
+    return text + "\n" + deep if kind == "header" else deep + text   # a key before the first table
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(preset=st.sampled_from(PRESETS), kind=st.sampled_from(["array", "inline", "dotted", "header"]),
+       depth=st.one_of(st.integers(17, 100), st.integers(100, 5000)), bom=st.booleans())
+def test_random_deep_nesting_in_presets(tmp_path, preset, kind, depth, bom):
+    p = tmp_path / "deep.toml"
+    p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + _spoiled_text(preset, kind, depth).encode())
+    msg = error_of(p)
+    assert str(p) in msg and "nested more than 16 levels" in msg
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(preset=st.sampled_from(PRESETS))
+def test_random_preset_with_a_byte_order_mark_loads_as_without(tmp_path, preset):
+    p = tmp_path / f"{preset}.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + presets()[preset].read_bytes())
+    assert load_scenario(p) == load_scenario(preset)
+
+
+NAME_CHARS = st.characters(min_codepoint=1, max_codepoint=0x2FF, exclude_characters="/")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stem=st.text(NAME_CHARS, min_size=0, max_size=30), nul_at=st.integers(0, 30),
+       long=st.integers(0, 2000), suffix=st.sampled_from(["", ".toml"]), kind=st.sampled_from(["nul", "long", "dir"]))
+def test_random_bad_names(tmp_path, stem, nul_at, long, suffix, kind):
+    if kind == "nul":
+        name = stem[:nul_at] + "\x00" + stem[nul_at:] + suffix
+        need = "NUL byte"
+    elif kind == "long":
+        name = str(tmp_path / ((stem or "x") * (1 + (256 + long) // max(1, len((stem or "x").encode())))))[:4000] + suffix
+        need = "too long"
+    else:
+        name = str(tmp_path / ("d" + stem.replace("\x00", "") + suffix))
+        Path(name).mkdir(exist_ok=True)
+        need = "is a folder"
+    try:
+        load_scenario(name)
+    except ScenarioError as exc:
+        assert need in str(exc), (name[:60], str(exc))
+    except Exception as exc:  # noqa: BLE001 - the point of the test
+        pytest.fail(f"{type(exc).__name__} instead of ScenarioError for {name[:60]!r}: {exc}")
+    else:
+        pytest.fail(f"{name[:60]!r} loaded")
