@@ -103,6 +103,8 @@ FROM_SCHEMA = "from_schema"
 FROM_SCHEMA_KEYS = ("role", "sections", "exclude_sections", "exclude", "discrete")
 CONTRAST_PREFIX = "contrast_"               # columns of the contrast run in a results row
 CONTRAST_SUFFIXES = ("_effect", "_contrast")
+MAX_STEPS = 10_000         # levels of one factorial parameter made from bounds and steps
+SOBOL_MIN_SAMPLES = 16     # below it Saltelli's S1/ST often leave 0..1 (N=8: max 1.65 over 20 seeds of a linear model)
 
 
 class SpecError(ValueError):
@@ -263,7 +265,18 @@ class SweepSpec:
         return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
     def n_points(self) -> int:
-        return len(self.design()[1])
+        """The number of sample points, from the method's formula (the design is not built)."""
+        D = len(self.parameters)
+        if self.method == "factorial":
+            return math.prod(len(p.levels) for p in self.parameters)
+        if self.method == "sobol":
+            return self.samples * (2 * D + 2 if self.options["calc_second_order"] else D + 2)
+        if self.method == "morris":
+            return self.samples * (D + 1)
+        return self.samples * D          # fast
+
+    def n_runs(self) -> int:
+        return self.n_points() * self.replicates
 
 
 def resolve_spec_path(name_or_path: str | Path) -> Path:
@@ -386,6 +399,10 @@ def _validate(data: dict, origin: str) -> SweepSpec:
                 "sobol": "a power of 2 (N of Saltelli's scheme; runs = N (D + 2) x replicates)",
                 "morris": "the number of trajectories, >= 2 (runs = trajectories (D + 1) x replicates)",
                 "fast": "a whole number > 4 M^2 (runs = samples x D x replicates)"}[method])
+        if method == "sobol" and samples < SOBOL_MIN_SAMPLES:
+            raise _err(origin, "samples", samples, f"at least {SOBOL_MIN_SAMPLES} for Sobol indices (a power of 2): "
+                                                   "with fewer, Saltelli's estimates often fall outside 0..1 "
+                                                   "(samples = 1 gave indices of 2.000)")
         if method == "sobol" and samples & (samples - 1):
             lo = 1 << (samples.bit_length() - 1)
             raise _err(origin, "samples", samples, f"a power of 2 for Sobol sampling (nearest: {lo} or {lo * 2})")
@@ -420,6 +437,7 @@ def _validate(data: dict, origin: str) -> SweepSpec:
     fixed = data.get("set", {})
     if not isinstance(fixed, dict):
         raise _err(origin, "set", fixed, 'a table of dotted scenario keys, e.g. "support.caseload" = 15')
+    _check_unquoted(origin, "set", fixed, lambda v: isinstance(v, dict))
     for k, v in fixed.items():
         if isinstance(v, dict):
             raise _err(origin, f"set.{k}", v, 'a value; write dotted keys in quotes: "support.caseload" = 15')
@@ -458,6 +476,9 @@ def _validate(data: dict, origin: str) -> SweepSpec:
         raise _err(origin, "parameters", params_in,
                    'a table of dotted scenario keys, e.g. "support.workers" = { bounds = [0, 30] }, '
                    'or [parameters.from_schema] role = "uncertainty"')
+    _check_unquoted(origin, "parameters", params_in,
+                    lambda v: (isinstance(v, dict) and bool(v) and not (set(v) & set(PARAM_KEYS))
+                               and all(isinstance(x, dict) for x in v.values())), skip=(FROM_SCHEMA,))
     from_schema = None
     if FROM_SCHEMA in params_in:
         params_in = dict(params_in)
@@ -492,6 +513,38 @@ def _validate(data: dict, origin: str) -> SweepSpec:
                      weeks=base_sc.run.weeks, outputs=list(outputs), crn=crn, options=options, fixed=fixed,
                      parameters=parameters, data=norm, contrast=contrast, contrast_scenario=contrast_sc,
                      from_schema=from_schema)
+
+
+def _nested_keys(table: dict, prefix: str, is_nested) -> list[str]:
+    """The dotted keys of the leaves of a table written without quotes (support.workers = ... or
+    [parameters.support]): TOML reads those as nested tables, not as one dotted key."""
+    out = []
+    for k, v in table.items():
+        key = f"{prefix}.{k}"
+        if isinstance(v, dict) and is_nested(v):
+            out += _nested_keys(v, key, is_nested)
+        else:
+            out.append(key)
+    return out
+
+
+def _check_unquoted(origin: str, where: str, table: dict, is_nested, skip: tuple = ()) -> None:
+    """A dotted scenario key under [parameters] or [set] must be quoted ("support.workers" = ...);
+    unquoted, TOML nests it (support = {workers = ...}). Say so, and say when a key is given twice
+    (quoted and unquoted), instead of calling the nested table an unknown key."""
+    for k, v in table.items():
+        if k in skip or not (isinstance(v, dict) and is_nested(v)):
+            continue
+        leaves = _nested_keys(v, k, is_nested)
+        twice = [x for x in leaves if x in table]
+        if twice:
+            raise SpecError(f"{origin}: key {twice[0]!r} is given twice under [{where}]: once quoted "
+                            f"(\"{twice[0]}\" = ...) and once unquoted ({twice[0]} = ... or a [{where}.{k}] "
+                            "table, which TOML reads as a nested table); keep one, written in quotes")
+        example = leaves[0] if leaves else k
+        raise SpecError(f"{origin}: [{where}] holds {example!r} written without quotes ({example} = ... or a "
+                        f"[{where}.{k}] table), which TOML reads as a nested table {k!r}; write each dotted key "
+                        f"in quotes: \"{example}\" = ...")
 
 
 def _schema_sections() -> list[str]:
@@ -627,8 +680,9 @@ def _parameter(origin, key, ps, method, base_sc, contrast_sc=None) -> Parameter:
             check(cast(x))
         if "steps" in ps:
             s = ps["steps"]
-            if not _is_int(s) or s < 2:
-                raise _err(origin, where + ".steps", s, "a whole number >= 2 (evenly spaced levels from low to high)")
+            if not _is_int(s) or not 2 <= s <= MAX_STEPS:
+                raise _err(origin, where + ".steps", s, f"a whole number from 2 to {MAX_STEPS} (evenly spaced "
+                                                        "levels from low to high; every combination of levels runs)")
             if method != "factorial":
                 raise _err(origin, where + ".steps", s, f"only for factorial designs; {method} samples within bounds")
             vals = np.linspace(b[0], b[1], s)
@@ -643,8 +697,9 @@ def _parameter(origin, key, ps, method, base_sc, contrast_sc=None) -> Parameter:
     lv = ps["levels"]
     if not isinstance(lv, list) or len(lv) < 1:
         raise _err(origin, where + ".levels", lv, "a non-empty list")
-    if len(lv) < 2 and method != "factorial":
-        raise _err(origin, where + ".levels", lv, "at least two levels (a fixed value belongs in [set])")
+    if len(lv) < 2:
+        raise _err(origin, where + ".levels", lv, "at least two levels (a fixed value belongs in [set]; "
+                                                  "a parameter with one level has no effect to measure)")
     out = []
     for v in lv:
         if kind == "float" and _is_num(v):

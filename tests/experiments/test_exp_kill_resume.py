@@ -19,8 +19,8 @@ SPEC = """
 name = "killme"
 base = "platform_with_support"
 method = "sobol"
-samples = 4
-replicates = 3
+samples = 16
+replicates = 1
 seed = 99
 citizens = 300
 weeks = 8
@@ -32,7 +32,7 @@ outputs = ["lonely_share", "belonging_change", "total_cost"]
 "platform.matching_policy" = { levels = ["random", "interests", "relational_match"] }
 "effects.support_effect" = { bounds = [0.5, 1.5] }
 """
-N_RUNS = 4 * (3 + 2) * 3
+N_RUNS = 16 * (3 + 2) * 1
 
 
 def parts(folder: Path) -> list[Path]:

@@ -9,7 +9,7 @@ from experiments import SpecError, load_spec
 from experiments.spec import SPEC_DIR
 
 GOOD = {
-    "name": "t", "base": "platform_with_support", "method": "sobol", "samples": 4, "replicates": 2, "seed": 5,
+    "name": "t", "base": "platform_with_support", "method": "sobol", "samples": 16, "replicates": 2, "seed": 5,
     "citizens": 200, "weeks": 4, "outputs": ["lonely_share", "belonging_change"],
     "parameters": {
         "support.workers": {"bounds": [0, 30]},
@@ -49,7 +49,7 @@ def params_with(key, value):
     (params_with("run.seed", {"bounds": [0, 3]}), r"run\.\* cannot be swept"),
     (params_with("support", {"bounds": [0, 3]}), r"not a sweepable value"),
     (params_with("support.workers", {"bounds": [0, 3], "steps": 3}), r"steps.*only for factorial"),
-    (spec_with(samples=6), r"'samples' has value 6: a power of 2.*4 or 8"),
+    (spec_with(samples=24), r"'samples' has value 24: a power of 2.*16 or 32"),
     (spec_with(samples=None), r"'samples' has value None"),
     (spec_with(method="latin"), r"'method' has value 'latin': one of sobol, morris, fast, factorial"),
     (spec_with(outputs=["lonelyness"]), r"'outputs' has value 'lonelyness': one of loneliness, lonely_share"),
@@ -96,7 +96,7 @@ def test_shipped_specs_load_and_are_large_enough():
 def test_decoding_of_ints_bools_and_choices():
     s = load_spec(GOOD)
     X, points = s.design()
-    assert X.shape == (4 * (4 + 2), 4)
+    assert X.shape == (16 * (4 + 2), 4)
     for pt in points:
         assert isinstance(pt["support.workers"], float) and 0 <= pt["support.workers"] <= 30
         assert isinstance(pt["support.caseload"], int) and 5 <= pt["support.caseload"] <= 8

@@ -18,7 +18,7 @@ def deterministic(df):
 
 
 def tiny(method="sobol", **kw):
-    d = {"name": "tiny", "base": "platform_with_support", "method": method, "samples": 2, "replicates": 2,
+    d = {"name": "tiny", "base": "platform_with_support", "method": method, "samples": 16, "replicates": 2,
          "seed": 3, "citizens": 200, "weeks": 4, "outputs": ["lonely_share", "belonging_change", "total_cost"],
          "set": {"run.burn_in": 3},
          "parameters": {"support.workers": {"bounds": [0, 60]},
@@ -58,11 +58,11 @@ def test_real_tiny_sweep_store_and_reproducibility(tmp_path):
     spec = tiny()
     res = run_sweep(spec, out=tmp_path / "s", executor="serial")
     df = read_results(tmp_path / "s")
-    assert len(df) == 2 * 5 * 2 and (df.status == "ok").all()
-    assert list(df.run_id) == list(range(20))
+    assert len(df) == 16 * 5 * 2 and (df.status == "ok").all()
+    assert list(df.run_id) == list(range(160))
     assert (df.model_version == __version__).all()
     man = json.loads((tmp_path / "s" / "manifest.json").read_text())
-    assert man["n_runs"] == 20 and man["status"] == "complete" and man["spec_hash"] == spec.spec_hash
+    assert man["n_runs"] == 160 and man["status"] == "complete" and man["spec_hash"] == spec.spec_hash
     X, points = spec.design()
     r = df.iloc[7]
     over = points[r.point]
@@ -79,7 +79,7 @@ def test_real_tiny_sweep_store_and_reproducibility(tmp_path):
     var = pd.read_csv(tmp_path / "s" / "variance.csv")
     assert set(var.output) == set(spec.outputs) and var.seed_share.between(0, 1).all()
     items = list_sweeps(tmp_path)
-    assert [i["status"] for i in items] == ["complete"] and items[0]["runs_done"] == 20
+    assert [i["status"] for i in items] == ["complete"] and items[0]["runs_done"] == 160
     assert items[0]["manifest"]["spec"]["parameters"]["support.workers"] == {"bounds": [0.0, 60.0]}
     # a second call on the same folder without resume is refused; with resume it runs nothing
     with pytest.raises(SweepError, match="--resume"):
@@ -97,9 +97,9 @@ def test_failed_runs_are_recorded_reported_and_never_dropped(tmp_path):
     seen = []
     res = run_sweep(spec, out=tmp_path / "f", executor="serial", run_fn=fake.flaky,
                     progress=lambda d, t, f: seen.append((d, t, f)))
-    assert seen[-1] == (20, 20, 4)
+    assert seen[-1] == (160, 160, 4)
     df = read_results(tmp_path / "f")
-    assert len(df) == 20                                      # failures are stored rows, not gaps
+    assert len(df) == 160                                     # failures are stored rows, not gaps
     bad = df[df.status == "failed"].sort_values("run_id")
     assert list(bad.point) == [1, 1, 2, 2]
     assert bad.error.iloc[0].startswith("RuntimeError: injected failure at point 1")
@@ -108,19 +108,19 @@ def test_failed_runs_are_recorded_reported_and_never_dropped(tmp_path):
     assert bad["platform.matching_policy"].iloc[0] == points[1]["platform.matching_policy"]
     fails = pd.read_csv(tmp_path / "f" / "failures.csv")
     assert list(fails.run_id) == list(bad.run_id) and "support.workers" in fails.columns
-    assert "analysis skipped: 2 of 10 sample points" in res.analysis_note
+    assert "analysis skipped: 2 of 80 sample points" in res.analysis_note
     assert not (tmp_path / "f" / "indices.csv").exists()
     assert json.loads((tmp_path / "f" / "manifest.json").read_text())["status"] == "complete_with_failures"
 
 
 def test_retry_failed_replaces_failed_runs_and_keeps_history(tmp_path):
-    spec = tiny(samples=4)
+    spec = tiny()
     first = run_sweep(spec, out=tmp_path / "r", executor="serial", run_fn=fake.fails_at_point_0)
     assert len(first.failures) == 2 and first.indices is None
     res = run_sweep(spec, out=tmp_path / "r", executor="serial", run_fn=fake.linear, resume=True, retry_failed=True)
     assert res.ran == 2 and res.failures.empty and res.indices is not None
     hist = read_results(tmp_path / "r", all_attempts=True)
-    assert len(hist) == 4 * 5 * 2 + 2
+    assert len(hist) == 16 * 5 * 2 + 2
     assert sorted(hist[hist.attempt == 2].run_id) == [0, 1]
 
 
@@ -140,9 +140,9 @@ def test_cancel_keeps_finished_runs_and_resume_completes_without_redoing(tmp_pat
     with pytest.raises(FileNotFoundError, match="not complete"):
         load_indices(tmp_path / "c")
     res = run_sweep(spec, out=tmp_path / "c", executor="serial", resume=True)
-    assert res.ran == 13
+    assert res.ran == 153
     full = read_results(tmp_path / "c", all_attempts=True)
-    assert len(full) == 20 and (full.attempt == 1).all()
+    assert len(full) == 160 and (full.attempt == 1).all()
     kept = full.set_index("run_id").loc[part.run_id]
     assert (kept.session == part.session.iloc[0]).all()           # the first session's runs were not redone
     ref = run_sweep(spec, out=tmp_path / "ref", executor="serial")
@@ -175,7 +175,7 @@ def test_local_processes_equal_one_process_and_a_dying_worker_fails_only_its_run
     pd.testing.assert_frame_equal(deterministic(one.results), deterministic(two.results))
     pd.testing.assert_frame_equal(one.indices, two.indices)
     dead = run_sweep(spec, out=tmp_path / "dead", executor=2, run_fn=fake.dies_at_point_1)
-    assert len(dead.results) == 20
+    assert len(dead.results) == 160
     bad = dead.results[dead.results.status == "failed"]
     assert list(bad.point) == [1, 1]
     assert bad.error.str.contains("WorkerDied: the worker process died").all()
@@ -183,18 +183,18 @@ def test_local_processes_equal_one_process_and_a_dying_worker_fails_only_its_run
 
 def test_cli_sweep_dry_run_bad_spec_and_report(tmp_path, capsys):
     spec = tmp_path / "mini.toml"
-    spec.write_text('base = "platform_with_support"\nmethod = "sobol"\nsamples = 2\nreplicates = 1\nseed = 1\n'
+    spec.write_text('base = "platform_with_support"\nmethod = "sobol"\nsamples = 16\nreplicates = 1\nseed = 1\n'
                     'citizens = 150\nweeks = 3\noutputs = ["lonely_share"]\n[set]\n"run.burn_in" = 2\n[parameters]\n'
                     '"support.workers" = { bounds = [0, 30] }\n"effects.support_effect" = { bounds = [0.5, 1.5] }\n')
     assert cli_main(["sweep", str(spec), "--dry-run"]) == 0
     err = capsys.readouterr().err
-    assert "Sweep mini: sobol, 2 parameters (N=2): 8 points x 1 replicate = 8 runs" in err
-    assert cli_main(["sweep", str(spec), "--samples", "3"]) == 2
-    assert "'samples' has value 3: a power of 2" in capsys.readouterr().err
+    assert "Sweep mini: sobol, 2 parameters (N=16): 64 points x 1 replicate = 64 runs" in err
+    assert cli_main(["sweep", str(spec), "--samples", "24"]) == 2
+    assert "'samples' has value 24: a power of 2" in capsys.readouterr().err
     assert cli_main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "1"]) == 0
     out = capsys.readouterr()
-    assert "8 runs stored (8 this session" in out.out and "S1 [95% CI]" in out.out
-    assert "8/8 runs (100%)" in out.err
+    assert "64 runs stored (64 this session" in out.out and "S1 [95% CI]" in out.out
+    assert "64/64 runs (100%)" in out.err
     assert cli_main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "1"]) == 2
     assert "pass --resume" in capsys.readouterr().err
 
