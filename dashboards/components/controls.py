@@ -364,19 +364,18 @@ def PresetPicker():
     if label in desc:
         solara.Text(desc[label], style={"font-size": "0.85em", "color": "#555"})
     elif label:
-        solara.Text(f"Loaded from {label}", style={"font-size": "0.85em", "color": "#555"})
+        solara.Text(f"Loaded from {label}", classes=["loaded-from"], style={"font-size": "0.85em", "color": "#555"})
 
 
 @solara.component
 def ScenarioFile(scenario: Scenario | None):
     """Load a scenario TOML (exported earlier with Scenario TOML, top right, or written by hand)."""
-    def on_file(info):
-        state.load_uploaded(info["name"], info["file_obj"].read())
+    from .upload import ScenarioDrop
 
     if scenario is None:
         solara.Warning("Fix the problems marked below to export the scenario (Scenario TOML, top right).",
                        dense=True)
-    solara.FileDrop(label="Drop a scenario .toml here to load it", on_file=on_file, lazy=False)
+    ScenarioDrop(label="Drop a scenario .toml here to load it", on_bytes=state.load_uploaded)
     if state.upload_error.value:
         solara.Error(state.upload_error.value, classes=["upload-error"])
 
