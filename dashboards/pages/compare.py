@@ -15,8 +15,9 @@ from sim.vocabulary import ALL, OUTCOMES, SHARE_OUTCOMES, SUBGROUP_KEYS, SUBGROU
 from .. import state
 from ..components import charts
 from ..components.export import CsvDownload
+from ..components.safe import md_sentence
 from ..settings import (COMPARE_DEFAULT_CITIZENS, COMPARE_DEFAULT_REPLICATES, COMPARE_MAX_SCENARIOS,
-                        DEFAULT_SCENARIO)
+                        DEFAULT_SCENARIO, size_problems)
 
 TITLE = "Compare"
 ORDER = 20
@@ -92,7 +93,7 @@ def Results(c: Comparison):
     margins = c.subgroups_frame(margins=True)
     full = c.subgroups_frame(margins=False)
 
-    solara.Markdown("### What the comparison says\n" + "\n".join(f"- {s}" for s in c.summary_sentences(o)))
+    solara.Markdown("### What the comparison says\n" + "\n".join(f"- {md_sentence(s)}" for s in c.summary_sentences(o)))
     solara.Text(f"{c.replicates} replicates per scenario (seeds {c.seeds[0]}-{c.seeds[-1]}, the same for every "
                 f"scenario), {c.citizens:,} citizens, {c.weeks} weeks; intervals are 95% over the replicates' "
                 f"paired differences.", style={"font-size": "0.85em", "color": "#555"})
@@ -171,6 +172,11 @@ def Page():
             return
         if any(s is None for s in scs):
             set_err("The scenario edited on Explore has invalid values: fix them there first.")
+            return
+        # the sliders bound these, but a value can come from any client: the dashboard's caps hold here too
+        too_big = size_problems(int(citizens.value), int(weeks.value))
+        if too_big or not 2 <= int(replicates.value) <= 30 or not 2 <= len(scs) <= COMPARE_MAX_SCENARIOS:
+            set_err("; ".join(too_big.values()) or "2-30 replicates of 2-4 scenarios")
             return
         set_err("")
         run_comparison(scs, replicates.value, citizens.value, weeks.value, seed.value)

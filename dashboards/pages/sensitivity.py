@@ -13,6 +13,7 @@ from sim.vocabulary import OUTCOME
 
 from ..components import charts
 from ..components.export import CsvDownload
+from ..components.safe import md_text
 from ..settings import sweeps_root
 
 TITLE = "Sensitivity"
@@ -65,15 +66,16 @@ def plain_words(ind: pd.DataFrame) -> list[str]:
         parts = []
         if clear:
             parts.append("matters most: " + ", then ".join(
-                f"**{r.parameter}** ({idx} {r.value:.3g} [{r.ci_low:.3g}, {r.ci_high:.3g}])" for r in clear[:3]))
+                f"**{md_text(r.parameter)}** ({idx} {r.value:.3g} [{r.ci_low:.3g}, {r.ci_high:.3g}])"
+                for r in clear[:3]))
         if unclear:
             parts.append("possibly: " + ", ".join(
-                f"{r.parameter} ({idx} {r.value:.3g}, interval includes 0)" for r in unclear[:4]))
+                f"{md_text(r.parameter)} ({idx} {r.value:.3g}, interval includes 0)" for r in unclear[:4]))
         if len(none):
-            parts.append("no detectable effect: " + ", ".join(none["parameter"]))
+            parts.append("no detectable effect: " + ", ".join(md_text(p) for p in none["parameter"]))
         if not clear:
             parts.insert(0, "no parameter has an index clearly above zero at this sample size")
-        out.append(f"For **{o}** ({output_words(o)}): " + "; ".join(parts) + ".")
+        out.append(f"For **{md_text(o)}** ({md_text(output_words(o))}): " + "; ".join(parts) + ".")
     return out
 
 
@@ -86,7 +88,7 @@ def Page():
     waiting = [s for s in sweeps if not s["has_indices"]]
 
     solara.Markdown("## Sensitivity of the outcomes to levers and uncertainties\n"
-                    f"Finished sweeps in the result store (`{root}`); run one with "
+                    f"Finished sweeps in the result store ({md_text(root)}); run one with "
                     "`belonging sweep experiments/sobol_policies.toml` or `morris_screening.toml`.")
     with solara.Row(style={"align-items": "center"}):
         labels = {s["folder"]: f"{s['name']} - {s['method']}, {s['runs_done']} runs ({Path(s['folder']).name})"
@@ -117,11 +119,17 @@ def SweepView(info: dict):
     o = output_choice.value if output_choice.value in outputs else outputs[0]
     m = info.get("manifest", {})
 
-    solara.Markdown(f"### {info['name']}\n{info.get('description', '')}\n\n"
-                    f"Method **{info['method']}**, {info['runs_done']} runs"
-                    f"{', ' + str(info['failed']) + ' failed' if info['failed'] else ''}; "
-                    f"{m.get('replicates', '?')} replicate(s) per sample point; parameters: "
-                    f"{', '.join(p if isinstance(p, str) else p.get('key', str(p)) for p in m.get('parameters', []))}.")
+    # the sweep's name, description and parameters come from its files: shown as text (issue 16)
+    solara.Text(str(info["name"]), classes=["sweep-name"], style={"font-size": "1.5em", "font-weight": "bold",
+                                                                   "display": "block", "margin": "8px 0"})
+    if info.get("description"):
+        solara.Text(str(info["description"]), classes=["sweep-description"], style={"display": "block"})
+    params = ", ".join(p if isinstance(p, str) else str(p.get("key", p)) if isinstance(p, dict) else str(p)
+                       for p in m.get("parameters", []))
+    solara.Text(f"Method {info['method']}, {info['runs_done']} runs"
+                f"{', ' + str(info['failed']) + ' failed' if info['failed'] else ''}; "
+                f"{m.get('replicates', '?')} replicate(s) per sample point; parameters: {params}.",
+                classes=["sweep-facts"], style={"display": "block", "margin-bottom": "8px"})
     solara.Markdown("#### Which levers matter most\n" + "\n".join(f"- {s}" for s in plain_words(ind)))
     if variance is not None:
         noise = []
