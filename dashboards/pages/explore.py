@@ -16,12 +16,13 @@ from sim import BelongingModel, Scenario, ScenarioError, scenario_hash
 from sim.agents import Citizen
 from sim.vocabulary import MECHANISMS, PLATFORM_EVENTS, SUPPORT_EVENTS
 
-from .. import state
+from .. import sessions, state
 from ..components import charts
 from ..components.controls import PresetPicker, ScenarioControls, ScenarioFile
 from ..components.export import CsvDownload
 from ..components.network import ego_sample
-from ..settings import EGO_MAX_NODES, TRACK_ALL_UP_TO, TRACK_SAMPLE
+from ..settings import EGO_MAX_NODES, TRACK_ALL_UP_TO, TRACK_SAMPLE, size_problems
+from ..steps import Cancelled, pool
 
 TITLE = "Explore"
 ORDER = 10
@@ -36,6 +37,9 @@ class Live:
     citizens: list = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
+
+# When a session ends, its build is cancelled, its waiting weeks dropped and its model let go.
+solara.lab.on_kernel_start(sessions.on_kernel_start)
 
 # Per-session (Solara scopes reactive values to the browser session).
 live: solara.Reactive[Live | None] = solara.reactive(None)
@@ -60,21 +64,33 @@ def take_snapshot(lv: Live) -> dict:
 
 @solara.lab.task
 def build(sc: Scenario) -> str:
-    """Build a model for the scenario in the background (the page stays usable)."""
+    """Build a model for the scenario in the background (the page stays usable).
+
+    The build is cancelled when the session ends (dashboards/sessions.py)."""
     playing.value = False
+    too_big = size_problems(sc.run.citizens, sc.run.weeks)     # the caps hold whoever asks
+    if too_big:
+        build_error.value = "; ".join(f"{k}: {v}" for k, v in too_big.items())
+        return "error"
     n = sc.run.citizens
     if n <= TRACK_ALL_UP_TO:
         track = np.arange(n)
     else:
         track = np.sort(np.random.default_rng(sc.run.seed).choice(n, TRACK_SAMPLE, replace=False))
+    session = sessions.current()
     try:
-        model = BelongingModel(sc, track=[int(i) for i in track], record_history=True)
+        with session.building():
+            model = BelongingModel(sc, track=[int(i) for i in track], record_history=True)
+            citizens = model.agents_by_type[Citizen].to_list()
+    except sessions.BuildCancelled:
+        return "cancelled"
     except ScenarioError as exc:
         build_error.value = str(exc)
         return "error"
-    if not build.is_current():
+    if not build.is_current() or session.closed.is_set():
         return "superseded"
-    lv = Live(model, track, scenario_hash(sc), model.agents_by_type[Citizen].to_list())
+    lv = Live(model, track, scenario_hash(sc), citizens)
+    session.hold(lv)
     build_error.value = ""
     live.value = lv
     lonely = np.flatnonzero(model.pop.ucla[track] >= 6)
@@ -83,15 +99,35 @@ def build(sc: Scenario) -> str:
     return "built"
 
 
+def week_job(lv: Live, snap: bool = True):
+    """One job for the shared step pool: one week, and the snapshot the page draws (or only
+    the week reached); None when there is nothing to step. Touches no reactive value."""
+    def job():
+        with lv.lock:
+            m = lv.model
+            if m is None or not m.running:
+                return None
+            m.step()
+            week, weeks = int(m.week), int(m.sc.run.weeks)
+        return 1, (take_snapshot(lv) if snap else {"week": week, "weeks": weeks})
+    return job
+
+
+def pooled(lv: Live, snap: bool = True):
+    """Step this session's model one week on the shared pool, in turn with every other session."""
+    try:
+        return pool().run(sessions.current_id(), week_job(lv, snap))
+    except Cancelled:
+        return None
+
+
 def step_once() -> None:
     lv = live.value
     if lv is None:
         return
-    with lv.lock:
-        if not lv.model.running:
-            return
-        lv.model.step()
-    snapshot.value = take_snapshot(lv)
+    done = pooled(lv)
+    if done is not None:
+        snapshot.value = done[1]
 
 
 @solara.lab.task
@@ -103,17 +139,25 @@ def play() -> None:
     """
     lv = live.value
     per_frame = 1
+    session = sessions.current()
     try:
-        while playing.value and play.is_current() and lv is live.value and lv is not None:
+        while (playing.value and play.is_current() and lv is live.value and lv is not None
+               and not session.closed.is_set()):
             t0 = time.perf_counter()
-            with lv.lock:
-                stepped = 0
-                while stepped < per_frame and lv.model.running and playing.value:   # Pause acts within a week
-                    lv.model.step()
-                    stepped += 1
-            if stepped == 0:
+            # one week per turn of the shared pool (several while catching up at high speed,
+            # each its own turn); Pause acts within a week
+            stepped, snap = 0, None
+            while stepped < per_frame and playing.value:
+                done = pooled(lv, snap=stepped + 1 >= per_frame)
+                if done is None:
+                    break
+                stepped += done[0]
+                snap = done[1]
+            if stepped == 0 or lv.model is None:
                 break
-            snapshot.value = take_snapshot(lv)            # the page redraws here
+            if "ts" not in snap:                          # paused or finished before the frame's last week
+                snap = take_snapshot(lv)
+            snapshot.value = snap                         # the page redraws here
             took = time.perf_counter() - t0
             rate = max(speed.value, 0.1)
             per_frame = max(1, min(10, math.ceil(took * rate)))
@@ -130,14 +174,16 @@ def run_to_end() -> None:
     lv = live.value
     if lv is None:
         return
-    m = lv.model
-    while run_to_end.is_current() and lv is live.value:
-        with lv.lock:
-            if not m.running:
-                break
-            m.step()
-            run_to_end.progress = 100.0 * m.week / m.sc.run.weeks
-    snapshot.value = take_snapshot(lv)
+    session = sessions.current()
+    last = None
+    while run_to_end.is_current() and lv is live.value and not session.closed.is_set():
+        done = pooled(lv, snap=False)                      # one week per turn of the shared pool
+        if done is None:
+            break
+        last = done[1]
+        run_to_end.progress = 100.0 * last["week"] / last["weeks"]
+    if last is not None and lv.model is not None:
+        snapshot.value = take_snapshot(lv)
 
 
 def toggle_play() -> None:
