@@ -1,11 +1,19 @@
-"""`belonging dashboard [--port P] [--host H]`: serve the planner dashboard (Solara, production mode)."""
+"""`belonging dashboard [--port P] [--host H] [--max-citizens N] [--max-weeks W]`: serve the planner
+dashboard (Solara, production mode).
+
+Beyond this machine (`--host 0.0.0.0`) the default facilitator code is never used: without
+$BELONGING_FACILITATOR_CODE a random code is made up and printed at start.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import sys
 from pathlib import Path
+
+CULL_TIMEOUT = "2m"      # how long a disconnected session waits to be resumed (Solara's default: 24 h)
 
 
 def add_parser(sub):
@@ -16,7 +24,31 @@ def add_parser(sub):
     p.add_argument("--results", metavar="DIR",
                    help="result store whose finished sweeps the Sensitivity page lists "
                         "(default $BELONGING_RESULTS_DIR or ./results)")
+    p.add_argument("--max-citizens", type=int, metavar="N",
+                   help="largest population a page may ask for (default 20,000, or "
+                        "$BELONGING_DASHBOARD_MAX_CITIZENS)")
+    p.add_argument("--max-weeks", type=int, metavar="W",
+                   help="longest run a page may ask for (default 104, or $BELONGING_DASHBOARD_MAX_WEEKS)")
     return p
+
+
+def facilitator_env(host: str, env: dict) -> list[str]:
+    """Set up the facilitator code in `env` for a server on `host`; the lines to print at start.
+
+    On this machine the default code is kept, with a warning; beyond it, a code the operator
+    did not choose is made up (secrets.token_urlsafe) and printed."""
+    from dashboards.hardening import is_local
+    from dashboards.workshop.classroom import DEFAULT_CODE
+    code = env.get("BELONGING_FACILITATOR_CODE") or ""
+    if code and code != DEFAULT_CODE:
+        return []
+    if is_local(host):
+        return [f"belonging dashboard: warning: the workshop's facilitator code is the default {DEFAULT_CODE!r}; "
+                "set BELONGING_FACILITATOR_CODE before serving a workshop to other machines"]
+    code = secrets.token_urlsafe(9)
+    env["BELONGING_FACILITATOR_CODE"] = code
+    return [f"belonging dashboard: warning: serving on {host} without BELONGING_FACILITATOR_CODE "
+            f"(or with the published default): the facilitator code for this server is {code}"]
 
 
 def app_path() -> Path:
@@ -51,10 +83,21 @@ def run(args) -> int:
     from dashboards.assets import ensure_assets
     ensure_assets()                      # offline front-end files; a message (not a stop) if npm is missing
 
+    from dashboards.settings import MAX_CITIZENS_ENV, MAX_WEEKS_ENV
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", CULL_TIMEOUT)
     if args.results:
         env["BELONGING_RESULTS_DIR"] = str(Path(args.results).resolve())
+    for flag, value, name in (("--max-citizens", args.max_citizens, MAX_CITIZENS_ENV),
+                              ("--max-weeks", args.max_weeks, MAX_WEEKS_ENV)):
+        if value is not None:
+            if value < 1:
+                print(f"belonging dashboard: {flag} {value}: must be at least 1", file=sys.stderr)
+                return 2
+            env[name] = str(value)
+    for line in facilitator_env(args.host, env):
+        print(line, flush=True)
     shown = "localhost" if args.host in ("0.0.0.0", "::") else args.host
     print(f"belonging dashboard: open http://{shown}:{args.port}/ in a browser (Ctrl-C stops it)", flush=True)
     cmd = [sys.executable, "-m", "solara", "run", str(app_path()), "--host", args.host, "--port", str(args.port),

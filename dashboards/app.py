@@ -21,6 +21,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dashboards.pages as pages_pkg  # noqa: E402
+from dashboards.hardening import harden_server  # noqa: E402
+
+harden_server()      # cached front-end files only, /resourcez for this machine, no default facilitator code off it
 
 APP_TITLE = "Belonging interventions"
 
