@@ -302,3 +302,226 @@ def test_levers_that_cannot_work_together_are_marked_on_their_control():
     assert "cannot work" in errors["devices.target"] and "support.workers" in errors["devices.target"]
     sc, errors = current(base, {"devices.per_1000": 20.0, "devices.target": "everyone"})
     assert sc is not None and errors == {}
+
+
+# -- issue 16: nothing lost, nothing let in ----------------------------------------------------
+
+def test_uploads_run_the_files_values_and_malformed_files_say_what_is_wrong():
+    from dashboards import state
+    from sim import to_toml
+    sc = load_scenario("baseline", {"run.citizens": 300, "run.weeks": 6, "support.workers": 25.0})
+    got, problem = state.check_upload("mine.toml", to_toml(sc).encode())
+    assert problem == "" and (got.run.citizens, got.run.weeks, got.support.workers) == (300, 6, 25.0)
+    got, problem = state.check_upload("bom.toml", b"\xef\xbb\xbf" + to_toml(sc).encode())
+    assert problem == "" and got.run.citizens == 300
+    bad = {
+        "huge.toml": (b"", 20_000_000, "20.0 MB"),
+        "big.toml": (b"#" * 1_500_000, None, "1.5 MB"),
+        "empty.toml": (b"  \n", None, "empty"),
+        "random.toml": (bytes(range(256)) * 4, None, "not a UTF-8 text file"),
+        "nul.toml": (b"name = 1\x00\n", None, "NUL"),
+        "bad.toml": (b"[support\n", None, "not valid TOML"),
+        "deep.toml": (b"a = " + b"[" * 5000 + b"]" * 5000, None, "nested too deeply"),
+        "inline.toml": (b"a = " + b"{b=" * 3000 + b"1" + b"}" * 3000, None, "nested too deeply"),
+        "dotted.toml": (b"x" + b".x" * 1000 + b" = 1\n", None, "nested 1001 levels"),
+        "keys.toml": ("".join(f"k{i}=1\n" for i in range(100_000)).encode(), None, "more than 2,000 keys"),
+        "wrong.toml": (b"[support]\nworkers = -1\n", None, "support.workers"),
+        "large.toml": (to_toml(load_scenario("baseline", {"run.citizens": 5_000_000, "run.weeks": 520})).encode(),
+                       None, "at most 20,000 citizens"),
+    }
+    for name, (data, size, words) in bad.items():
+        got, problem = state.check_upload(name, data, size)
+        assert got is None and words in problem and problem.startswith(name), (name, problem)
+        assert "Nothing was loaded" in problem, (name, problem)
+    # through the session state: a bad file keeps the last valid scenario and says why
+    state.load_uploaded("mine.toml", to_toml(sc).encode())
+    state.load_uploaded("random.toml", bytes(range(256)))
+    assert state.base.value.run.citizens == 300 and state.base_label.value == "mine.toml"
+    assert "not a UTF-8 text file" in state.upload_error.value
+    assert state.shown_name("x" * 500).endswith("...") and len(state.shown_name("x" * 500)) == 80
+
+
+def test_upload_reads_the_file_once_and_never_more_than_the_limit():
+    import io
+    from dashboards.components.upload import read_upload
+    data = b"name = 'x'\n"
+    assert read_upload({"size": len(data), "file_obj": io.BytesIO(data)}) == data
+    assert read_upload({"size": 10**9, "file_obj": io.BytesIO(b"never read")}) == b""
+
+    class Liar(io.BytesIO):        # a client that reports a small size for a large file
+        def read(self, n=-1):
+            assert 0 <= n <= 1_000_001, n
+            return super().read(n)
+    assert len(read_upload({"size": 2_000, "file_obj": Liar(b"x" * 5_000_000)})) == 2_000
+
+
+def test_sizes_above_the_dashboards_caps_are_refused_and_the_operator_can_raise_them(monkeypatch):
+    from dashboards import settings
+    from dashboards.state import current
+    base = load_scenario("baseline", {"run.citizens": 1000})
+    sc, errors = current(base, {"run.citizens": 5_000_000, "run.weeks": 520})
+    assert sc is None and set(errors) == {"run.citizens", "run.weeks"}
+    assert "at most 20,000 citizens" in errors["run.citizens"] and "--max-citizens" in errors["run.citizens"]
+    assert "at most 104 weeks" in errors["run.weeks"]
+    sc, errors = current(base, {"run.citizens": 20_000, "run.weeks": 104})
+    assert sc is not None and errors == {}
+    monkeypatch.setenv(settings.MAX_CITIZENS_ENV, "50000")
+    monkeypatch.setenv(settings.MAX_WEEKS_ENV, "520")
+    sc, errors = current(base, {"run.citizens": 50_000, "run.weeks": 520})
+    assert sc is not None and errors == {}
+    from belonging import cmd_dashboard
+    import argparse
+    parser = argparse.ArgumentParser()
+    cmd_dashboard.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["dashboard", "--max-citizens", "100000", "--max-weeks", "260"])
+    assert (args.max_citizens, args.max_weeks) == (100_000, 260)
+
+
+def test_user_text_in_markdown_is_shown_as_text():
+    import markdown
+    import pandas as pd
+    from dashboards.components.safe import md_sentence, md_text
+    from dashboards.pages.sensitivity import plain_words
+    md = markdown.Markdown(extensions=["pymdownx.highlight", "pymdownx.superfences", "toc", "tables"])
+    evil = ['x<img src=x onerror="window.x=1">', "<script>alert(1)</script>", "[a](javascript:alert(1))",
+            "![i](x onerror=alert(1))", "`code` **b** _i_ # h"]
+    for text in evil:
+        for fn in (md_text, md_sentence):
+            out = md.convert(fn(text))
+            assert "<img" not in out and "<script" not in out and "<a " not in out and "<code" not in out, (fn, out)
+        assert md.convert(md_text(text)).removeprefix("<p>").removesuffix("</p>") == \
+            text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    ind = pd.DataFrame({"output": ["lonely_share"] * 2, "index": ["mu_star"] * 2, "parameter": evil[:2],
+                        "value": [0.5, 0.0], "ci_low": [0.1, 0.0], "ci_high": [0.9, 0.0]})
+    out = md.convert("\n".join(f"- {s}" for s in plain_words(ind)))
+    assert "<img" not in out and "<script" not in out and "&lt;img" in out
+
+
+def test_sweep_names_are_a_safe_set_of_characters():
+    import tomllib
+    from experiments.spec import SpecError, load_spec
+    data = tomllib.loads((ROOT / "experiments" / "morris_screening.toml").read_text())
+    for name in ('x<img src=x onerror="alert(1)">', "a/b", ".hidden", "", "x" * 101, "tab\tname", "é"):
+        with pytest.raises(SpecError, match="name"):
+            load_spec({**data, "name": name})
+    assert load_spec({**data, "name": "policy sweep-2.1_b"}).name == "policy sweep-2.1_b"
+
+
+def test_the_step_pool_serves_sessions_in_turn():
+    """Ten sessions play (each always has its next week waiting); an eleventh asks for one week:
+    it is served before any session gets a second week (order, not wall-clock time)."""
+    import threading
+    from dashboards.steps import FairPool
+    pool = FairPool(workers=1)
+    stop = threading.Event()
+
+    def player(k):
+        while not stop.is_set():
+            pool.run(k, lambda: time.sleep(0.002))
+
+    threads = [threading.Thread(target=player, args=(f"s{k}",), daemon=True) for k in range(10)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)                                  # the ten are in full swing
+    mark = len(pool.served)
+    pool.run("planner", lambda: None, timeout=10)
+    stop.set()
+    for t in threads:
+        t.join(5)
+    served = [s for s, _ in list(pool.served)[mark:]]
+    ahead = served[: served.index("planner")]
+    from collections import Counter
+    assert len(ahead) <= 10 + pool.workers, f"{len(ahead)} weeks were served before the planner's one week"
+    assert max(Counter(ahead).values(), default=0) <= 2, f"a session had more than one turn first: {ahead}"
+
+    # a session that queues many weeks at once still waits its turn after each
+    pool2 = FairPool(workers=1)
+    gate = threading.Event()
+    pool2.submit("blocker", gate.wait)
+    greedy = [pool2.submit("greedy", lambda: None) for _ in range(50)]
+    other = pool2.submit("other", lambda: None)
+    gate.set()
+    other.result(5)
+    order = [s for s, _ in pool2.served]
+    assert order.index("other") <= 2, order[:5]
+    for f in greedy:
+        f.result(5)
+    # a session's waiting weeks are dropped when it ends
+    gate2 = threading.Event()
+    pool2.submit("blocker", gate2.wait)
+    dropped = [pool2.submit("gone", lambda: None) for _ in range(5)]
+    assert pool2.drop("gone") == 5 and all(f.exception(1) is not None for f in dropped)
+    gate2.set()
+
+
+def test_ending_a_session_cancels_its_build_and_lets_its_model_go():
+    import threading
+    from dashboards import sessions
+    BelongingModel("platform_with_support", citizens=300, weeks=2)          # compiled kernels warm
+    s = sessions.get("test-session-build")
+    result = {}
+
+    def build():
+        try:
+            with s.building():
+                result["model"] = BelongingModel("platform_with_support", citizens=300_000, weeks=4)
+            result["outcome"] = "built"
+        except sessions.BuildCancelled:
+            result["outcome"] = "cancelled"
+
+    t = threading.Thread(target=build, daemon=True)
+    t0 = time.monotonic()
+    t.start()
+    time.sleep(0.5)
+    done = sessions.closed("test-session-build", log=False)
+    t.join(30)
+    assert not t.is_alive() and result.get("outcome") == "cancelled" and "model" not in result, result
+    assert done["build_cancelled"] and time.monotonic() - t0 < 4.0, time.monotonic() - t0
+    assert "test-session-build" not in sessions.open_sessions()
+
+    # a session's model is let go when the session ends
+    from dashboards.pages.explore import Live
+    s = sessions.get("test-session-free")
+    model = BelongingModel("baseline", citizens=300, weeks=2)
+    lv = Live(model, np.arange(300), "h")
+    s.hold(lv)
+    del model
+    done = sessions.closed("test-session-free", log=False)
+    deadline = time.monotonic() + 10
+    while done["model_freed"] is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert done["model_freed"] is True and lv.model is None
+
+
+def test_the_default_facilitator_code_is_never_used_beyond_this_machine(monkeypatch):
+    from belonging.cmd_dashboard import facilitator_env
+    from dashboards.hardening import check_facilitator_code, is_local
+    assert is_local("127.0.0.1") and is_local("::1") and is_local("localhost") and is_local("127.0.0.2")
+    assert not is_local("0.0.0.0") and not is_local("192.168.1.5") and not is_local(None)
+    env = {}
+    lines = facilitator_env("0.0.0.0", env)
+    code = env["BELONGING_FACILITATOR_CODE"]
+    assert code != "facilitator" and len(code) >= 10 and code in lines[0]
+    env = {"BELONGING_FACILITATOR_CODE": "facilitator"}
+    facilitator_env("192.168.1.5", env)
+    assert env["BELONGING_FACILITATOR_CODE"] != "facilitator"
+    env = {"BELONGING_FACILITATOR_CODE": "our-own-code"}
+    assert facilitator_env("0.0.0.0", env) == [] and env["BELONGING_FACILITATOR_CODE"] == "our-own-code"
+    env = {}
+    lines = facilitator_env("127.0.0.1", env)
+    assert env == {} and "warning" in lines[0] and "default" in lines[0]
+    # a server started some other way (solara run ... --host 0.0.0.0) refuses the default code
+    monkeypatch.delenv("BELONGING_FACILITATOR_CODE", raising=False)
+    with pytest.raises(SystemExit, match="default facilitator code"):
+        check_facilitator_code("0.0.0.0")
+    check_facilitator_code("127.0.0.1")
+    monkeypatch.setenv("BELONGING_FACILITATOR_CODE", "our-own-code")
+    check_facilitator_code("0.0.0.0")
+
+
+def test_the_asset_proxy_never_fetches_from_the_internet(tmp_path):
+    from solara.server import cdn_helper
+    from dashboards.hardening import NotCached, harden_server
+    harden_server()
+    with pytest.raises(NotCached):
+        cdn_helper.get_path(tmp_path, "left-pad@1.3.0/index.js")
