@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 
 import pandas as pd
@@ -196,3 +197,232 @@ def test_usage_errors(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert exc.value.code == 0 and "scenarios" in out and "run" in out
+
+
+# -- issue 16: files that are not scenario or spec files (item 11) ------------------------
+
+SPEC_TEXT = '''base = "{base}"
+method = "morris"
+samples = 2
+citizens = 100
+weeks = 1
+outputs = ["lonely_share"]
+[parameters]
+"support.workers" = {{ bounds = [0, 30] }}
+"platform.outreach_effort" = {{ bounds = [0.1, 1.0] }}
+'''
+
+
+def bad_file_cases(tmp_path):
+    """name -> (argv, needles): each must exit 2 with the needles on stderr, nothing on stdout, no traceback."""
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 600 + "]" * 600 + "\n")
+    deep_table = tmp_path / "deep_table.toml"
+    deep_table.write_text("x = " + "{a = " * 2000 + "1" + "}" * 2000 + "\n")
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(bytes(range(256)))
+    wide = tmp_path / "wide.toml"
+    wide.write_bytes("[run]\ncitizens = 300\n".encode("utf-16"))
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    long = "a" * 300 + ".toml"
+    deep_spec = tmp_path / "deep_spec.toml"
+    deep_spec.write_text(SPEC_TEXT.format(base="baseline") + "x = " + "[" * 900 + "]" * 900 + "\n")
+    spec_on = {}
+    for name, base in (("deep", deep), ("folder", folder), ("nul", "a\\u0000b.toml"), ("long", "b" * 300)):
+        spec_on[name] = tmp_path / f"spec_on_{name}.toml"
+        spec_on[name].write_text(SPEC_TEXT.format(base=base))
+    nested = "nested more than 16 levels"
+    return {
+        "run_deep": (["run", deep], [str(deep), nested]),
+        "run_deep_inline_tables": (["run", deep_table], [str(deep_table), nested]),
+        "compare_deep": (["compare", "baseline", deep, "--workers", "1"], [str(deep), nested]),
+        "sweep_deep_spec": (["sweep", deep_spec, "--dry-run"], [str(deep_spec), nested]),
+        "sweep_spec_on_deep_scenario": (["sweep", spec_on["deep"], "--dry-run"], [str(deep), nested]),
+        "run_folder": (["run", folder], [str(folder), "is a folder"]),
+        "compare_folder": (["compare", folder, "baseline", "--workers", "1"], [str(folder), "is a folder"]),
+        "sweep_folder": (["sweep", folder, "--dry-run"], [str(folder), "is a folder"]),
+        "sweep_spec_on_folder": (["sweep", spec_on["folder"], "--dry-run"], [str(folder), "is a folder"]),
+        "run_binary": (["run", binary], [str(binary), "not a UTF-8 text file"]),
+        "sweep_binary": (["sweep", binary, "--dry-run"], [str(binary), "not a UTF-8 text file"]),
+        "run_utf16": (["run", wide], [str(wide), "UTF-16"]),
+        "sweep_utf16": (["sweep", wide, "--dry-run"], [str(wide), "UTF-16"]),
+        "run_nul": (["run", "a\x00b.toml"], ["'a\\x00b.toml'", "NUL byte"]),
+        "sweep_nul": (["sweep", "a\x00b.toml", "--dry-run"], ["'a\\x00b.toml'", "NUL byte"]),
+        "sweep_spec_on_nul": (["sweep", spec_on["nul"], "--dry-run"], ["'a\\x00b.toml'", "NUL byte"]),
+        "run_long": (["run", long], [long[:60], "too long"]),
+        "compare_long": (["compare", "baseline", long, "--workers", "1"], [long[:60], "too long"]),
+        "sweep_long": (["sweep", long, "--dry-run"], [long[:60], "too long"]),
+        "sweep_spec_on_long": (["sweep", spec_on["long"], "--dry-run"], ["b" * 60, "too long"]),
+        "run_empty": (["run", empty], [str(empty), "holds no values"]),
+        "sweep_empty": (["sweep", empty, "--dry-run"], [str(empty), "holds no values"]),
+    }
+
+
+def test_files_that_are_not_scenarios_or_specs_exit_2_with_one_message(tmp_path, capsys):
+    for name, (argv, needles) in bad_file_cases(tmp_path).items():
+        code = main([str(a) for a in argv])
+        out = capsys.readouterr()
+        check_bad(name, needles, code, out.out, out.err)
+
+
+def test_files_that_are_not_scenarios_through_the_installed_command(belonging_exe, tmp_path):
+    cases = bad_file_cases(tmp_path)
+    picked = ["run_deep", "compare_folder", "sweep_binary", "sweep_spec_on_long"]
+    results = run_many([cases[k][0] for k in picked])
+    for name, (code, stdout, stderr) in zip(picked, results):
+        check_bad(name, cases[name][1], code, stdout, stderr)
+
+
+def test_a_byte_order_mark_is_accepted_by_run_and_sweep(tmp_path, capsys):
+    sc = tmp_path / "bom.toml"
+    sc.write_bytes(b"\xef\xbb\xbf[run]\ncitizens = 300\nweeks = 2\n")
+    assert main(["run", str(sc), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["citizens"] == 300
+    spec = tmp_path / "bom_spec.toml"
+    spec.write_bytes(b"\xef\xbb\xbf" + SPEC_TEXT.format(base="baseline").encode())
+    assert main(["sweep", str(spec), "--dry-run"]) == 0
+    assert "support.workers" in capsys.readouterr().out
+
+
+# -- issue 16: --out checked before any run (item 2) ---------------------------------------
+
+@pytest.fixture
+def nothing_may_run(monkeypatch):
+    """Building a model or starting a comparison fails the test: --out must be refused first."""
+    import experiments
+    import sim
+
+    def refuse(*a, **k):
+        raise AssertionError("work started before --out was checked")
+    monkeypatch.setattr(sim, "BelongingModel", refuse)
+    monkeypatch.setattr(experiments, "compare", refuse)
+
+
+def bad_out_cases(tmp_path):
+    a_file = tmp_path / "results.csv"
+    a_file.write_text("earlier results\n")
+    crowded = tmp_path / "crowded"
+    crowded.mkdir()
+    (crowded / "notes.txt").write_text("mine")
+    long = str(tmp_path / ("o" * 300))
+    cases = {}
+    for cmd, extra in (("run", ["baseline"]), ("compare", ["baseline", "platform_only", "--workers", "1"])):
+        cases[f"{cmd}_out_is_a_file"] = ([cmd, *extra, "--out", a_file], [str(a_file), "is a file", "new folder"])
+        cases[f"{cmd}_out_through_a_file"] = ([cmd, *extra, "--out", a_file / "sub"],
+                                              [str(a_file / "sub"), "is a file, not a folder"])
+        cases[f"{cmd}_out_has_other_files"] = ([cmd, *extra, "--out", crowded],
+                                               [str(crowded), "other files (notes.txt)", "empty folder"])
+        cases[f"{cmd}_out_nul"] = ([cmd, *extra, "--out", "res\x00ults"], ["'res\\x00ults'", "NUL byte"])
+        cases[f"{cmd}_out_long"] = ([cmd, *extra, "--out", long], [long[:80], "too long"])
+    cases["sweep_out_is_a_file"] = (["sweep", "morris_screening", "--out", a_file], [str(a_file), "is a file"])
+    cases["sweep_out_long"] = (["sweep", "morris_screening", "--out", long], [long[:80], "too long"])
+    return cases, a_file, crowded
+
+
+def test_bad_out_is_refused_before_any_run(tmp_path, capsys, nothing_may_run):
+    cases, a_file, crowded = bad_out_cases(tmp_path)
+    for name, (argv, needles) in cases.items():
+        code = main([str(a) for a in argv])
+        out = capsys.readouterr()
+        check_bad(name, needles, code, out.out, out.err)
+        assert "Nothing was run" in out.err, name
+    assert a_file.read_text() == "earlier results\n" and (crowded / "notes.txt").read_text() == "mine"
+
+
+def test_out_is_a_file_through_the_installed_command(belonging_exe, tmp_path):
+    cases, _, _ = bad_out_cases(tmp_path)
+    picked = ["run_out_is_a_file", "compare_out_is_a_file"]
+    # a large run would take minutes: refused at once, it takes the start-up time only
+    argvs = [cases[k][0] + ["--citizens", 1_000_000, "--weeks", 500] for k in picked]
+    argvs[1] += ["--replicates", 50]
+    results = run_many(argvs, timeout=60)
+    for name, (code, stdout, stderr) in zip(picked, results):
+        check_bad(name, cases[name][1], code, stdout, stderr)
+
+
+def test_out_of_an_earlier_run_is_replaced(tmp_path, capsys):
+    out = tmp_path / "run1"
+    assert main(["run", "baseline", "--citizens", "300", "--weeks", "2", "--json", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["run", "baseline", "--citizens", "400", "--weeks", "2", "--json", "--out", str(out)]) == 0
+    assert json.loads(capsys.readouterr().out)["citizens"] == 400
+    assert len(pd.read_parquet(out / "citizens.parquet")) == 400
+    assert sorted(p.name for p in out.iterdir()) == sorted(["timeseries.parquet", "citizens.parquet",
+                                                            "subgroups.csv", "scenario.toml"])
+
+
+def test_a_write_that_fails_after_the_run_keeps_the_results(tmp_path, capsys, monkeypatch):
+    from belonging import cmd_compare, cmd_run
+
+    for mod, argv in ((cmd_run, ["run", "baseline", "--citizens", "300", "--weeks", "2"]),
+                      (cmd_compare, ["compare", "baseline", "platform_only", "--citizens", "200", "--weeks", "1",
+                                     "--replicates", "2", "--workers", "1"])):
+        real = mod.write_outputs
+        calls = []
+
+        def flaky(obj, folder, real=real, calls=calls):
+            calls.append(folder)
+            if len(calls) == 1:
+                raise OSError(28, "No space left on device")
+            return real(obj, folder)
+        monkeypatch.setattr(mod, "write_outputs", flaky)
+        out = tmp_path / f"{argv[0]}_out"
+        code = main([*argv, "--out", str(out)])
+        err = capsys.readouterr().err
+        assert code == 1, err
+        assert "No space left on device" in err and str(calls[1]) in err
+        assert str(calls[1]) != str(out) and any(calls[1].iterdir())
+        assert "Traceback" not in err
+
+
+# -- issue 16: JSON output is always JSON (item 3) -----------------------------------------
+
+def strict_json(text: str):
+    def no_constant(c):
+        raise AssertionError(f"{c} is not JSON")
+    return json.loads(text, parse_constant=no_constant)
+
+
+def test_run_json_never_prints_infinity(capsys, monkeypatch):
+    monkeypatch.setattr(BelongingModel, "total_cost", lambda self: float("inf"))
+    assert main(["run", "baseline", "--citizens", "300", "--weeks", "2", "--json"]) == 0
+    out = capsys.readouterr()
+    data = strict_json(out.out)
+    assert data["costs"]["total"] is None
+    assert any("costs.total" in n and "inf" in n for n in data["notes"])
+    assert "costs.total" in out.err
+
+
+def test_compare_json_never_prints_nan_or_infinity(tmp_path, capsys, monkeypatch):
+    from experiments.compare import Comparison
+
+    real = Comparison.to_dict
+    monkeypatch.setattr(Comparison, "to_dict", lambda self: {**real(self), "weird": [float("nan"), float("-inf")]})
+    out = tmp_path / "cmp"
+    code = main(["compare", "baseline", "platform_only", "--citizens", "200", "--weeks", "1", "--replicates", "2",
+                 "--workers", "1", "--json", "--out", str(out)])
+    res = capsys.readouterr()
+    assert code == 0, res.err
+    data = strict_json(res.out)
+    assert data["weird"] == [None, None] and len(data["notes"]) == 2
+    assert strict_json((out / "comparison.json").read_text())["weird"] == [None, None]
+
+
+def test_every_json_output_is_strict_json(capsys):
+    for argv in (["scenarios", "--json"], ["parameters", "--json"], ["parameters", "--role", "lever", "--json"]):
+        assert main(argv) == 0
+        strict_json(capsys.readouterr().out)
+
+
+def test_json_safe_maps_non_finite_numbers_to_null():
+    import numpy as np
+
+    from belonging.common import json_safe
+
+    value, notes = json_safe({"a": [np.float64("nan"), np.int64(3), np.bool_(True), 1.5], "b": {"c": -math.inf}})
+    assert value == {"a": [None, 3, True, 1.5], "b": {"c": None}}
+    assert notes == ["a[0]: nan is not a JSON number; written as null",
+                     "b.c: -inf is not a JSON number; written as null"]
