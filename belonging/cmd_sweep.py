@@ -17,8 +17,10 @@ def add_parser(sub):
                     "indices with 95%% intervals (indices.csv), the ranking of the parameters per output "
                     "(ranking.md; the top ones are printed), seed noise (variance.csv), failed runs "
                     "(failures.csv) and one plot per output (plot_<output>.png). --resume on a finished sweep "
-                    "runs nothing and prints its summary again. Exit status: 0 done, 3 done "
-                    "but some runs failed, 2 bad input, 130 interrupted.")
+                    "runs nothing and prints its summary again. A design too small for its method is refused "
+                    "(with the minimum); the runs, time, memory and disk are estimated before the design is "
+                    "built: too large for this machine is refused, large asks for --yes. Exit status: 0 done, "
+                    "3 done but some runs failed, 2 bad input (or a damaged or too large sweep), 130 interrupted.")
     p.add_argument("spec", metavar="SPEC.toml", help="a sweep spec file, or the name of one in experiments/ "
                                                      f"({', '.join(_shipped_specs())})")
     p.add_argument("--out", metavar="DIR", help="results folder (default results/sweeps/<spec name>/)")
@@ -27,6 +29,12 @@ def add_parser(sub):
     ex.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (see README)")
     p.add_argument("--resume", action="store_true", help="continue the sweep stored in the folder (same spec and options)")
     p.add_argument("--retry-failed", action="store_true", help="with --resume: run the failed runs again")
+    p.add_argument("--repair", action="store_true",
+                   help="with --resume: move damaged files (truncated, empty, garbage) into DIR/damaged/, rebuild a "
+                        "damaged manifest or design from the spec, and run again only the runs they held")
+    p.add_argument("--yes", action="store_true",
+                   help="start a sweep estimated to take long or much of this machine's memory or disk "
+                        "(a design the machine cannot hold is refused anyway)")
     g = p.add_argument_group("spec overrides (recorded in the manifest; give the same ones to --resume)")
     g.add_argument("--samples", type=int, metavar="N", help="replace the spec's samples (Sobol: a power of 2)")
     g.add_argument("--replicates", type=int, metavar="R", help="replace the spec's replicates")
@@ -45,13 +53,15 @@ def _shipped_specs() -> list[str]:
 
 
 def run(args) -> int:
-    from experiments import SpecError, SweepBusy, SweepError, load_spec, run_sweep
+    from experiments import SpecError, StoreDamaged, SweepBusy, SweepError, SweepTooLarge, load_spec, run_sweep
+    from experiments.estimate import estimate_sweep
     from experiments.progress import ProgressBar
     from experiments.sweep import default_folder, plan
 
-    if args.retry_failed and not args.resume:
-        print("belonging sweep: --retry-failed needs --resume", file=sys.stderr)
-        return 2
+    for flag in ("retry_failed", "repair"):
+        if getattr(args, flag) and not args.resume:
+            print(f"belonging sweep: --{flag.replace('_', '-')} needs --resume", file=sys.stderr)
+            return 2
     overrides = {"samples": args.samples, "replicates": args.replicates, "citizens": args.citizens,
                  "weeks": args.weeks, "seed": args.seed}
     try:
@@ -66,7 +76,7 @@ def run(args) -> int:
         print(f"belonging sweep: {where} {folder!r}: {problem}; give a folder with --out. Nothing was run.",
               file=sys.stderr)
         return 2
-    info = plan(spec)
+    info = plan(spec)                             # from the method's formula: nothing is built yet
     size = f"N={spec.samples}" if spec.samples else "every combination"
     print(f"Sweep {spec.name}: {spec.method}, {len(spec.parameters)} parameters ({size}): {info['points']} points x "
           f"{spec.replicates} replicate{'s' if spec.replicates > 1 else ''} = {info['runs']} runs", file=sys.stderr)
@@ -79,7 +89,14 @@ def run(args) -> int:
         print(f"Parameters from the schema: every {fs['role']} with a range{' (' + what + ')' if what else ''}",
               file=sys.stderr)
     if args.dry_run:
+        est = estimate_sweep(spec, args.workers or _cpus(), folder=folder)
+        print(est.text(), file=sys.stderr)
         print(format_table(["parameter", "values"], [list(x) for x in info["parameters"]]))
+        if est.refuse:
+            print(f"belonging sweep: too large for this machine: {'; '.join(est.refuse)}", file=sys.stderr)
+            return 2
+        if est.confirm:
+            print(f"Note: it would ask for --yes: {'; '.join(est.confirm)}", file=sys.stderr)
         return 0
     executor = executor_from_args(args, "sweep")
     if executor is None:
@@ -88,17 +105,30 @@ def run(args) -> int:
     bar = ProgressBar("runs")
 
     def on_start(s):
+        for r in s.get("repaired") or []:
+            print(f"Repaired: {r}" if r.startswith("runs to redo") else f"Repaired: set aside {r}", file=sys.stderr)
         msg = f"Running on {s['executor']}"
         if s["stored"]:
             msg += f"; resuming: {s['stored']} runs already stored, {s['todo']} to go"
         print(msg, file=sys.stderr)
+        if s.get("estimate"):
+            print(s["estimate"], file=sys.stderr)
 
     t0 = time.perf_counter()
     try:
         result = run_sweep(spec, out=folder, executor=executor, resume=args.resume, retry_failed=args.retry_failed,
-                           progress=bar, on_start=on_start)
-    except (SweepError, SweepBusy) as exc:
+                           progress=bar, on_start=on_start, repair=args.repair, confirm_large=args.yes)
+    except (SweepError, SweepBusy, SweepTooLarge) as exc:
         print(f"belonging sweep: {exc}", file=sys.stderr)
+        return 2
+    except StoreDamaged as exc:
+        bar.close()
+        print(f"belonging sweep: {exc.folder}: damaged files:", file=sys.stderr)
+        for f, why in exc.damaged:
+            print(f"  {f}: {why}", file=sys.stderr)
+        print(f"Nothing was run. Set them aside and run again only what they held:\n"
+              f"  belonging sweep {args.spec} --out {folder} --resume --repair" + _override_flags(args),
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         bar.close()
@@ -110,6 +140,11 @@ def run(args) -> int:
     seconds = time.perf_counter() - t0
     print_report(spec, result, seconds, top=args.top)
     return 3 if len(result.failures) else 0
+
+
+def _cpus() -> int:
+    import os
+    return os.cpu_count() or 1
 
 
 def _override_flags(args) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as _st
 
 CONFIDENCE = 0.95
 
@@ -30,6 +29,7 @@ def paired_interval(diffs, confidence: float = CONFIDENCE) -> dict:
     if n < 2:
         return {"diff": mean, "ci_low": math.nan, "ci_high": math.nan, "replicates": n}
     se = float(d.std(ddof=1)) / math.sqrt(n)
+    from scipy import stats as _st       # on first use: scipy.stats takes ~1 s to import
     half = float(_st.t.ppf(0.5 + confidence / 2, n - 1)) * se
     return {"diff": mean, "ci_low": mean - half, "ci_high": mean + half, "replicates": n}
 

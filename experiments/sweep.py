@@ -33,7 +33,9 @@ import pyarrow as pa
 from .executors import make_executor
 from .runner import model_fingerprint, safe_sweep_run, sweep_run
 from .spec import CONTRAST_PREFIX, SweepSpec, load_spec, output_values
-from .store import RunStore, atomic_write_frame, read_results, stored_runs
+from .estimate import check_sweep
+from .store import (DESIGN, MANIFEST, RunStore, StoreDamaged, atomic_write_frame, damaged_run_ids, kill_point,
+                    read_results, stored_runs)
 
 DEFAULT_ROOT = Path("results/sweeps")
 COMPACT_EVERY = 2000
@@ -97,10 +99,136 @@ def _design_frame(spec: SweepSpec, X, points) -> pd.DataFrame:
 
 
 def plan(spec: SweepSpec) -> dict:
-    """Design size without running anything: points, runs, parameters."""
-    _, points = spec.design()
-    return {"points": len(points), "runs": len(points) * spec.replicates,
+    """Design size without running or building anything: points, runs, parameters."""
+    points = spec.n_points()
+    return {"points": points, "runs": points * spec.replicates,
             "parameters": [(p.key, p.describe()) for p in spec.parameters]}
+
+
+def check_out(folder: str | Path) -> None:
+    """SweepError when the results folder cannot be one: it, or a folder above it, is a file."""
+    folder = Path(folder)
+    for p in (folder, *folder.parents):
+        if p.exists() or p.is_symlink():
+            if not p.is_dir():
+                what = "is a file" if p == folder else f"would be inside {p}, which is a file"
+                raise SweepError(f"--out {folder}: {what}, not a folder; give a folder for the results "
+                                 "(it is created if missing)")
+            break
+
+
+def _open_folder(store: RunStore, spec, design, schema, resume, repair, base_hash, contrast_hash, version,
+                 fingerprint, repaired: list) -> dict | None:
+    """Check a folder before runs are added. Returns its manifest to continue, or None to write a
+    new one: nothing is stored yet (a new folder, or a start killed before its first run), or
+    the manifest was damaged and is rebuilt (with repair, once the stored runs are checked to be
+    this spec's). Damage raises StoreDamaged; with repair the damaged files are set aside into
+    damaged/ and their runs run again."""
+    folder = store.folder
+    runs = store.files()
+    old, manifest_bad = None, None
+    try:
+        old = store.read_manifest()
+    except FileNotFoundError:
+        pass
+    except StoreDamaged as exc:
+        manifest_bad = exc.damaged
+    if old is not None and old.get("kind") != "sweep":
+        raise SweepError(f"{folder}: manifest is not a sweep's")
+    design_bad = None
+    try:
+        store.read_design()
+    except FileNotFoundError:
+        design_bad = [(DESIGN, "missing")]
+    except StoreDamaged as exc:
+        design_bad = exc.damaged
+
+    if not runs:                          # nothing stored: nothing to keep
+        if old is None and manifest_bad is None and resume and folder.exists():
+            extra = [p.name for p in folder.iterdir() if p.name not in (".lock", DESIGN, "runs", "damaged")
+                     and not p.name.startswith(".")]
+            if extra:
+                raise SweepError(f"{folder}: exists but holds no sweep manifest; choose another --out")
+        if old is not None and resume and design_bad is None:
+            try:
+                _check_same(old, spec, base_hash, version, fingerprint, folder, contrast_hash)
+                return old                # a resume before the first run: the same sweep, its sessions kept
+            except SweepError:
+                pass                      # another spec or model, but nothing stored to mix with: start afresh
+        if manifest_bad:
+            repaired += store.set_aside([MANIFEST])
+        if design_bad and design_bad[0][1] != "missing":
+            repaired += store.set_aside([DESIGN])
+        return None                       # never started, or killed before its first run: start afresh
+
+    if old is not None:
+        if not resume:
+            raise SweepError(f"{folder} already holds a sweep ({old.get('name')}, "
+                             f"{len(stored_runs_safe(folder))}/{old.get('n_runs')} runs stored): pass --resume "
+                             "(resume=True) to continue it, or choose another --out folder")
+        _check_same(old, spec, base_hash, version, fingerprint, folder, contrast_hash)
+    bad = list(manifest_bad or [])
+    if old is None and not manifest_bad:
+        bad.append((MANIFEST, f"missing, while {len(runs)} run files are stored"))
+    bad += (design_bad or []) + store.scan()
+    if bad and not (resume and repair):
+        raise StoreDamaged(folder, bad)
+    if bad:
+        run_files = [f for f, _ in bad if f not in (MANIFEST, DESIGN)]
+        lost = damaged_run_ids(run_files)
+        repaired += store.set_aside(run_files)
+        if old is None:
+            _check_runs_are_this_spec(folder, spec, design, schema, fingerprint)
+            repaired += store.set_aside([MANIFEST])
+        if design_bad:
+            repaired += store.set_aside([DESIGN])
+            store.write_design(design)
+        still = set(stored_runs(folder).run_id.tolist()) if lost else set()
+        lost = [r for r in lost if r not in still]
+        if lost:
+            repaired.append(f"runs to redo: {', '.join(map(str, lost[:20]))}{' ...' if len(lost) > 20 else ''}")
+    stored_design = store.read_design()
+    if (list(stored_design.columns) != list(design.columns)
+            or stored_design.astype(object).values.tolist() != design.astype(object).values.tolist()):
+        raise SweepError(f"{folder}: the design generated now differs from the stored one "
+                         "(another SALib or numpy version?); resuming would mix designs: start a new folder")
+    return old
+
+
+def stored_runs_safe(folder) -> pd.DataFrame:
+    try:
+        return stored_runs(folder)
+    except StoreDamaged:
+        return pd.DataFrame({"run_id": []})
+
+
+def _check_runs_are_this_spec(folder, spec, design, schema, fingerprint) -> None:
+    """Before a manifest is rebuilt from the spec: the stored runs must be this spec's runs."""
+    if not RunStore(folder).files():
+        return
+    res = read_results(folder, all_attempts=True)
+    if not len(res):
+        return
+    why = None
+    if set(res.columns) != set(schema.names):
+        why = "their columns differ from this spec's"
+    elif res.point.max() >= len(design) or (res.replicate >= spec.replicates).any():
+        why = "they hold points or replicates outside this spec's design"
+    else:
+        d = design.set_index("point").loc[res.point.to_numpy()]
+        for p in spec.parameters:
+            if list(d[p.key].astype(object)) != list(res[p.key].astype(object)):
+                why = f"their values of {p.key} are not this spec's design"
+                break
+        if why is None:
+            seeds = [spec.run_seed(int(a), int(b)) for a, b in zip(res.point, res.replicate)]
+            if seeds != [int(x) for x in res.seed]:
+                why = "their seeds are not this spec's"
+            elif set(res.model_fingerprint.dropna()) - {fingerprint}:
+                why = "they were run by other model code (fingerprint differs)"
+    if why:
+        raise SweepError(f"{folder}: cannot rebuild the manifest from this spec: the stored runs are not its runs "
+                         f"({why}); give the spec and options the sweep was started with")
 
 
 def run_sweep(
@@ -114,6 +242,8 @@ def run_sweep(
     run_fn: Callable | None = None,
     analyse: bool = True,
     on_start: Callable[[dict], None] | None = None,
+    repair: bool = False,
+    confirm_large: bool = False,
 ) -> SweepResult:
     """Run (or resume) a sweep and analyse it when every run is stored.
 
@@ -126,14 +256,32 @@ def run_sweep(
     cancel: threading.Event or callable: stop after the runs in flight (all stored runs kept).
     run_fn: a top-level function task -> record replacing experiments.runner.sweep_run
         (tests use it to inject failures); it must be importable by the workers.
-    on_start: called once with {"points", "runs", "todo", "executor"} before runs start.
+    on_start: called once with {"points", "runs", "todo", "executor", "stored", "merged", "repaired",
+        "estimate"} before runs start.
+    repair: with resume, set damaged files aside (into damaged/), rebuild a damaged manifest or
+        design from this spec once the stored runs are checked to be its runs, and run again
+        only the runs that were lost. Without it a damaged folder raises StoreDamaged.
+    confirm_large: start a design that estimate.check_sweep asks to confirm (long, or large for
+        this machine's memory or disk); one the machine cannot hold raises SweepTooLarge anyway.
+        Both are checked from the design's formula, before the design is built.
     """
     from sim import __version__, scenario_hash
 
     if not isinstance(spec, SweepSpec):
         spec = load_spec(spec)
     folder = Path(out) if out is not None else default_folder(spec)
+    check_out(folder)
     store = RunStore(folder)
+    stored_now = len(stored_runs_safe(folder)) if resume and store.exists() and not repair else 0
+    ex = make_executor(executor)
+    own = not hasattr(executor, "run")
+    try:
+        estimate = check_sweep(spec, getattr(ex, "workers", 1), stored=stored_now, folder=folder,
+                               confirmed=confirm_large)
+    except BaseException:
+        if own:
+            ex.close()
+        raise
     X, points = spec.design()
     n_points, R = len(points), spec.replicates
     n_runs = n_points * R
@@ -142,26 +290,20 @@ def run_sweep(
     base_hash = scenario_hash(spec.base_scenario)
     contrast_hash = scenario_hash(spec.contrast_scenario) if spec.contrast is not None else None
     fingerprint = model_fingerprint()
+    repaired = []
 
-    store.lock()
     try:
-        if store.exists():
-            old = store.read_manifest()
-            if not resume:
-                raise SweepError(f"{folder} already holds a sweep ({old.get('name')}, "
-                                 f"{len(stored_runs(folder))}/{old.get('n_runs')} runs stored): pass --resume "
-                                 "(resume=True) to continue it, or choose another --out folder")
-            _check_same(old, spec, base_hash, __version__, fingerprint, folder, contrast_hash)
-            import pyarrow.parquet as pq
-            stored_design = pq.read_table(folder / "design.parquet").to_pandas()
-            if (list(stored_design.columns) != list(design.columns)
-                    or stored_design.astype(object).values.tolist() != design.astype(object).values.tolist()):
-                raise SweepError(f"{folder}: the design generated now differs from the stored one "
-                                 "(another SALib or numpy version?); resuming would mix designs: start a new folder")
-            manifest = old
-        else:
-            if resume and folder.exists() and any(folder.iterdir()) and not (folder / ".lock").exists():
-                raise SweepError(f"{folder}: exists but holds no sweep manifest; choose another --out")
+        store.lock()
+    except BaseException:
+        if own:
+            ex.close()
+        raise
+    try:
+        kill_point("start")
+        store.clean_tmp()
+        manifest = _open_folder(store, spec, design, schema, resume, repair, base_hash, contrast_hash,
+                                __version__, fingerprint, repaired)
+        if manifest is None:                      # nothing stored yet: a new sweep (or an unfinished start)
             manifest = {
                 "kind": "sweep", "format": 1, "name": spec.name, "method": spec.method,
                 "spec": spec.data, "spec_hash": spec.spec_hash, "spec_path": spec.path,
@@ -175,8 +317,16 @@ def run_sweep(
                 "outputs": spec.outputs, "columns": schema.names,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sessions": [], "status": "running",
             }
+            # the design first, the manifest last: a folder without a manifest holds nothing to keep
+            kill_point("before_design")
+            store.write_design(design)
+            kill_point("after_design")
+            kill_point("before_manifest")
             store.write_manifest(manifest)
-            atomic_write_frame(folder / "design.parquet", design)
+            kill_point("after_manifest")
+        if repaired:
+            manifest.setdefault("repairs", []).append({"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                                       "set_aside": repaired})
         store.prepare(schema)
         merged = store.compact() if resume else 0
         have = stored_runs(folder)
@@ -187,8 +337,6 @@ def run_sweep(
             done_ids -= failed_ids
         todo = [rid for rid in range(n_runs) if rid not in done_ids]
         session = uuid.uuid4().hex[:12]
-        ex = make_executor(executor)
-        own = not hasattr(executor, "run")
         manifest["status"] = "running"
         manifest["sessions"].append({"id": session, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                                      "executor": ex.describe(), "todo": len(todo), "pid": os.getpid(),
@@ -196,7 +344,8 @@ def run_sweep(
         store.write_manifest(manifest)
         if on_start is not None:
             on_start({"points": n_points, "runs": n_runs, "todo": len(todo), "executor": ex.describe(),
-                      "stored": len(done_ids), "merged": merged})
+                      "stored": len(done_ids), "merged": merged, "repaired": repaired,
+                      "estimate": estimate.text() if todo else None})
 
         base = spec.base_scenario
         contrast = spec.contrast_scenario
@@ -243,6 +392,7 @@ def run_sweep(
         finally:
             if own:
                 ex.close()
+                own = False
         store.compact()
         results = read_results(folder)
         failures = results[results.status != "ok"].reset_index(drop=True)
@@ -258,9 +408,12 @@ def run_sweep(
         manifest["status"] = ("complete" if not len(failures) else "complete_with_failures") if complete else "partial"
         manifest["runs_stored"] = len(results)
         manifest["runs_failed"] = len(failures)
+        kill_point("before_final_manifest")
         store.write_manifest(manifest)
         return result
     finally:
+        if own:
+            ex.close()
         store.unlock()
 
 
