@@ -21,7 +21,72 @@ def add_parser(sub):
                                                 "into DIR: a new or empty folder, or one written by an earlier run "
                                                 "(checked before the run)")
     p.add_argument("--json", action="store_true", help="print one JSON object (outcomes, subgroups) on stdout")
+    p.add_argument("--yes", action="store_true", help="run even when the estimated memory exceeds what is available")
     return p
+
+
+PROGRESS_EVERY = 10.0        # seconds between progress lines when stderr is not a terminal
+
+
+class RunProgress:
+    """Weeks done on stderr: one redrawn line on a terminal, else a plain line every PROGRESS_EVERY s."""
+
+    def __init__(self, stream=None, every: float = PROGRESS_EVERY):
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.every = every
+        self.t0 = self.last = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, week: int, total: int) -> None:
+        now = time.monotonic()
+        if self.tty:
+            print(f"\rweek {week}/{total}", end="", file=self.stream, flush=True)
+            self.drawn = True
+        elif now - self.last >= self.every and week < total:
+            self.last = now
+            rate = week / (now - self.t0) if now > self.t0 else 0.0
+            eta = f", about {_fmt_s((total - week) / rate)} to go" if rate > 0 else ""
+            print(f"week {week}/{total} ({week / total:.0%}), {_fmt_s(now - self.t0)} elapsed{eta}",
+                  file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.tty and self.drawn:
+            print("\r" + " " * 20 + "\r", end="", file=self.stream)
+
+
+def _fmt_s(s: float) -> str:
+    return f"{s:.0f} s" if s < 120 else f"{s / 60:.0f} min" if s < 7200 else f"{s / 3600:.1f} h"
+
+
+ANNOUNCE_SECONDS = 10.0      # a run estimated to take longer (or more memory) is announced on stderr first
+ANNOUNCE_BYTES = 1024 ** 3
+
+
+def announce(args) -> bool:
+    """Print the time and memory estimate of a large run on stderr before it is built (a ~0.9 GiB per
+    million citizens, ~1.6M citizen-weeks/s run: experiments/estimate.py). False when the memory
+    estimate exceeds what is available and --yes was not given (nothing was built)."""
+    from sim import ScenarioError, load_scenario
+    from sim.model import load_overrides
+
+    from experiments.estimate import estimate_run
+    try:
+        over = dict(load_overrides(args.set))
+        for k in ("citizens", "weeks", "seed"):
+            if getattr(args, k, None) is not None:
+                over[f"run.{k}"] = getattr(args, k)
+        sc = load_scenario(args.scenario, over)
+    except (ScenarioError, OSError, ValueError):
+        return True                   # the model's own loading says what is wrong
+    est = estimate_run(sc.run.citizens, sc.run.weeks, sc.run.burn_in)
+    if est.seconds >= ANNOUNCE_SECONDS or est.bytes >= ANNOUNCE_BYTES or est.too_big:
+        print(f"belonging run: {est.text()}", file=sys.stderr)
+    if est.too_big and not getattr(args, "yes", False):
+        print("belonging run: the estimated memory exceeds what this machine has available; fewer --citizens, "
+              "or --yes to run anyway", file=sys.stderr)
+        return False
+    return True
 
 
 def result_json(model) -> dict:
@@ -94,21 +159,17 @@ def run(args) -> int:
         out = check_out_folder(args.out, "run", OUT_FILES)
         if out is None:
             return 2
+    if not announce(args):
+        return 2
     kwargs = build_model_kwargs(args)
     t0 = time.perf_counter()
     model = BelongingModel(args.scenario, **kwargs)
     for key, why in lever_conflicts(model.sc).items():
         print(f"belonging: warning: {key}: {why}", file=sys.stderr)
     weeks = model.sc.run.weeks
-    show = not args.json and sys.stderr.isatty()
-
-    def progress(week, total):
-        if show:
-            print(f"\rweek {week}/{total}", end="", file=sys.stderr, flush=True)
-
+    progress = RunProgress()
     model.run(progress=progress)
-    if show:
-        print("\r" + " " * 20 + "\r", end="", file=sys.stderr)
+    progress.close()
     seconds = time.perf_counter() - t0
     written = True
     if out is not None:
