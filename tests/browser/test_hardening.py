@@ -119,8 +119,7 @@ def test_a_stored_sweep_cannot_run_script(page, dashboard):
     try:
         pg = page
         pg.goto(dashboard.url("/sensitivity"))
-        pg.locator(".sweep-name").first.wait_for(timeout=90_000)            # the newest sweep: the evil one
-        pg.get_by_text("Which levers matter most").wait_for()
+        pg.get_by_text("Which levers matter most").wait_for(timeout=90_000)  # the newest sweep: the evil one
         pg.locator("img.chart-image").first.wait_for()
         pg.wait_for_timeout(1000)
         flags = pg.evaluate("['__xss_name', '__xss_desc', '__xss_script', '__xss_link', '__xss_param', "
