@@ -202,7 +202,7 @@ def main(argv=None) -> None:
             f">= 20 h {mr([r[key]['net20'] for r in B], '{:.2f}')}; "
             f">= 200 h {mr([r[key]['ties200'] for r in B], '{:.2f}')}")
     for label, key, fmt in (("mean UCLA-3", "loneliness", "{:.2f}"), ("mean GBS", "belonging", "{:.1f}"),
-                            ("mean LSNS-6", "lsns", "{:.1f}"), ("mean social capital (of 8)", "social_capital", "{:.2f}")):
+                            ("mean LSNS-6", "lsns", "{:.1f}"), ("mean social capital (of 27)", "social_capital", "{:.2f}")):
         out(f"{label} | {mr([r['start'][key] for r in B], fmt)} | {mr([r['end'][key] for r in B], fmt)}")
 
     out("")

@@ -68,7 +68,7 @@ def strengthen_and_decay(a, b, s, kin, gain, scale, d_friend, d_kin, weak, neg_i
 
 
 @njit(cache=True, nogil=True)
-def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full, seen, help_, confide, kin_w):
+def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full, seen, help_, confide, kin_w, known):
     """One pass over ties: closeness sums, LSNS-6 counts, lonely strong contacts, resources reached.
 
     Hours thresholds (float32; scenario keys ties.close_friend_hours and outcomes.*_hours):
@@ -79,7 +79,8 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full,
       counts[n, 6]   friends seen (s>=seen), help (>=help_), confide (>=confide); kin seen, help, confide
       lonely_w[n]    lonely strong contacts (s>=help_), kin counting kin_w (float32; loneliness.kin_contact_weight, 0.5)
       strong_w[n]    strong contacts, kin counting kin_w
-      reach[n]       OR of the resource bits of strong contacts
+      reach[n]       OR of the resource bits of everyone known (s >= known: weak ties count, as in the
+                     Resource Generator's "do you know anyone who ...")
 
     The per-citizen totals are as small as they can be exactly (int16 counts; float32 for
     the half-counts, exact up to millions): each tie scatters into a random row of them,
@@ -89,7 +90,7 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full,
     counts = np.zeros((n, 6), dtype=np.int16)
     lonely_w = np.zeros(n, dtype=np.float32)
     strong_w = np.zeros(n, dtype=np.float32)
-    reach = np.zeros(n, dtype=np.uint8)
+    reach = np.zeros(n, dtype=np.uint32)
     for e in range(a.shape[0]):
         i = a[e]
         j = b[e]
@@ -99,6 +100,9 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full,
             w = w * online_weight
         actual[i] += w
         actual[j] += w
+        if se >= known:
+            reach[i] |= resources[j]
+            reach[j] |= resources[i]
         if se >= seen:
             g = 3 if kin[e] else 0
             counts[i, g] += 1
@@ -113,8 +117,6 @@ def outcome_counts(a, b, s, met, kin, lonely, resources, online_weight, n, full,
                     lonely_w[i] += wk
                 if lonely[i]:
                     lonely_w[j] += wk
-                reach[i] |= resources[j]
-                reach[j] |= resources[i]
                 if se >= confide:
                     counts[i, g + 2] += 1
                     counts[j, g + 2] += 1

@@ -14,8 +14,26 @@ from .vocabulary import (MECHANISMS, PLATFORM_STATE_WORDS, SUPPORT_STATE_WORDS, 
 
 INTERESTS = ("gardening", "walking", "cooking", "music", "crafts", "sport",
              "reading", "board games", "faith groups", "volunteering", "nature", "film")
-RESOURCES = ("advice about work", "help moving house", "lend a little money", "talk about personal matters",
-             "help with forms", "look after you when ill", "fix things at home", "know about local services")
+# The Resource Generator-UK (Webber & Huxley 2007; the Connecting People pilot's primary outcome):
+# "do you know anyone who ...", 27 items in four domains (domestic resources, expert advice,
+# personal skills, problem solving). Items paraphrased; a definition of the instrument.
+RESOURCES = (
+    # domestic resources
+    "can help with small jobs around the house", "can do your shopping when you are ill",
+    "can lend you a large sum of money", "can lend you a little money", "can give you a lift",
+    "can look after your home or pet when you are away", "can help you move house",
+    # expert advice
+    "can give advice about money, taxes or benefits", "can give legal advice", "can give medical advice",
+    "can help with forms and official letters", "knows about local services", "can give advice about work",
+    "can help you find a job", "knows how to fix a computer or phone",
+    # personal skills
+    "can repair a car or a bike", "is good at DIY", "can speak another language", "is a good cook",
+    "knows a lot about gardening", "can play a musical instrument",
+    # problem solving
+    "can talk to you about personal matters", "can advise on a conflict at work or with family",
+    "can give advice about your children or relatives", "is active in a local group or association",
+    "knows people in local government", "can help when you are in a crisis",
+)
 LOW_LITERACY_CUT = 0.4   # definition: below this, a citizen is in the "low digital literacy" subgroup
 
 # The states are the vocabulary's (sim/vocabulary.py), here as plain ints for the columns
@@ -86,8 +104,16 @@ class Population:
             pick = rng.integers(0, len(INTERESTS), n)
             bits |= np.where(j < n_int, (1 << pick), 0).astype(np.uint16)
         self.interests = bits
-        res = rng.random((n, len(RESOURCES))) < np.where(self.mh, pop.resource_share_mh, pop.resource_share)[:, None]
-        self.resources = (res * (1 << np.arange(len(RESOURCES)))).sum(axis=1).astype(np.uint8)
+        # resources held: item k is held with chance share * (1 + spread * (2 k / (K - 1) - 1)), from
+        # rare items (1 - spread) to common ones (1 + spread) around the mean share (lower with a
+        # mental-health condition); drawn one item at a time (no n x 27 temporary)
+        k_items = len(RESOURCES)
+        item_scale = 1.0 + pop.resource_spread * (2.0 * np.arange(k_items) / (k_items - 1) - 1.0)
+        share = np.where(self.mh, pop.resource_share_mh, pop.resource_share)
+        res = np.zeros(n, dtype=np.uint32)
+        for k in range(k_items):
+            res |= (rng.random(n) < share * item_scale[k]).astype(np.uint32) << np.uint32(k)
+        self.resources = res
         self.wellbeing_base = (rng.normal(pop.wellbeing_mean, pop.wellbeing_sd, n) - pop.wellbeing_cut_mh * self.mh).astype(np.float32)
         self.lonely_trait = (rng.normal(0.0, pop.lonely_trait_sd, n) + pop.lonely_trait_reldiff * self.reldiff
                              + pop.lonely_trait_mh * self.mh).astype(np.float32)
@@ -122,7 +148,7 @@ class Population:
         self.wellbeing = np.zeros(n, dtype=np.float32)        # SWEMWBS, 7-35
         self.lsns = np.zeros(n, dtype=np.int8)                # LSNS-6, 0-30
         self.network_size = np.zeros(n, dtype=np.int16)
-        self.social_capital = np.zeros(n, dtype=np.int8)      # resources reachable, 0-8
+        self.social_capital = np.zeros(n, dtype=np.int8)      # resources reachable, 0-27 (Resource Generator-UK)
 
         # CMO: how often each mechanism fired for this citizen during the intervention
         self.fired = {m: np.zeros(n, dtype=np.int16) for m in MECHANISMS}

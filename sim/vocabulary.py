@@ -38,7 +38,7 @@ OUTCOME_SPECS: tuple[Outcome, ...] = (
             "the isolated share"),
     Outcome("network_size", "Network size (ties)", "people seen or heard from monthly", False, False,
             "network size"),
-    Outcome("social_capital", "Social capital (0-8)", "resources reachable through close ties, 0-8", False, False,
+    Outcome("social_capital", "Social capital (0-27)", "resources reachable through anyone known (Resource Generator-UK), 0-27", False, False,
             "social capital"),
 )
 OUTCOME = {o.name: o for o in OUTCOME_SPECS}

@@ -11,7 +11,7 @@ from sim import OUTCOMES
 from sim.mechanisms import outcomes
 from sim.tiestore import KIN, NEIGHBOUR
 
-SCALES = {"ucla": (3, 9), "wellbeing": (7, 35), "lsns": (0, 30), "belonging": (12, 84), "social_capital": (0, 8)}
+SCALES = {"ucla": (3, 9), "wellbeing": (7, 35), "lsns": (0, 30), "belonging": (12, 84), "social_capital": (0, 27)}
 
 
 def check_scales(pop):
@@ -60,6 +60,7 @@ def test_lsns_network_size_and_social_capital_from_hand_made_ties():
         (1, KIN, 100.0), (2, KIN, 100.0), (3, KIN, 30.0),                  # kin: seen 3, help 2, confide 2
         (4, NEIGHBOUR, 60.0), (5, NEIGHBOUR, 60.0), (6, NEIGHBOUR, 60.0), (7, NEIGHBOUR, 60.0),
         (8, NEIGHBOUR, 10.0), (9, NEIGHBOUR, 10.0), (10, NEIGHBOUR, 10.0),  # friends: seen 4, help 4, confide 0
+        (11, NEIGHBOUR, 3.0),                                               # barely known: under resource_hours
     ]
     for other, origin, hours in layout:
         m.ties.add(np.array([me]), np.array([other]), hours, 0.5, origin, True)
@@ -68,14 +69,15 @@ def test_lsns_network_size_and_social_capital_from_hand_made_ties():
     pop.resources[:] = 0
     pop.resources[1] = 0b00000011            # close kin
     pop.resources[4] = 0b00000110            # friend at 60 h
-    pop.resources[3] = 0b10000000            # kin at 30 h: too far to count
-    pop.resources[8] = 0b01000000            # acquaintance: does not count
+    pop.resources[3] = 0b10000000            # kin at 30 h: weak ties count for social capital
+    pop.resources[8] = 1 << 26               # acquaintance at 10 h: counts too (Resource Generator: anyone known)
+    pop.resources[11] = 1 << 20              # met once or twice (3 h < resource_hours 5 h): does not count
     m.apply(outcomes.step)
     kin = 3 + 2 + 2            # lsns_score(3), (2), (2)
     friends = 3 + 3 + 0        # lsns_score(4), (4), (0)
     assert pop.lsns[me] == kin + friends
     assert pop.network_size[me] == 7
-    assert pop.social_capital[me] == 3       # bits 0, 1, 2
+    assert pop.social_capital[me] == 5       # bits 0, 1, 2, 7, 26: anyone known (>= 5 h), weak ties included
     assert pop.lsns[1] == 1 + 1 + 1 and pop.network_size[1] == 1     # the other end sees me as kin
     assert pop.lsns[8] == 0 and pop.network_size[8] == 0
 

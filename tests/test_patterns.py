@@ -1,9 +1,9 @@
 """Pattern tests (pattern-oriented modelling, shared/EVIDENCE.md) over several seeds.
 
 Each seed gives one population; baseline, platform_only and platform_with_support are
-run on it with the same seed, so the three runs share the citizens, their network and
+run on it with the same seed, so the runs share the citizens, their network and
 their week-0 state, and a difference between runs is the effect of the intervention
-on the same people (paired runs). Sizes: 5,000 citizens x 4 seeds x 4 scenarios, one
+on the same people (paired runs). Sizes: 5,000 citizens x 8 seeds x 4 scenarios, one
 year after the default 26-week burn-in.
 
 Effects are differences in change: (end - start with the intervention) - (end - start
@@ -26,7 +26,7 @@ from sim.population import LAPSED
 
 pytestmark = pytest.mark.slow      # ~16 runs of 5,000 citizens: deselect with -m "not slow"
 
-SEEDS = (1, 2, 3, 4)
+SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)   # eight: the relational-difficulties gap is noisy at four
 CITIZENS = 5000
 SCENARIOS = {   # label: (preset, overrides)
     "baseline": ("baseline", {}),
@@ -98,7 +98,11 @@ def measure(seed: int, citizens: int = CITIZENS) -> dict:
 
 @pytest.fixture(scope="module")
 def measured():
-    return [measure(seed) for seed in SEEDS]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    # the seeds are independent: two at a time, in fresh processes (fork from a threaded test run can deadlock)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
+        return list(ex.map(measure, SEEDS))
 
 
 def mean_of(measured, key):
@@ -128,21 +132,23 @@ def test_platform_alone_raises_belonging_more_for_them_than_for_the_low_literate
     # relational difficulties +0.73 +0.01 +0.33 +0.26 +0.05 +0.03 +0.47 +0.69
     gaps = [gap(r, "platform_only", "belonging", group) for r in measured]
     assert np.mean(gaps) > 0.15, gaps
-    assert sum(g > 0 for g in gaps) >= 3, gaps
+    assert sum(g > 0 for g in gaps) >= 0.6 * len(gaps), gaps
 
 
 @pytest.mark.parametrize("group", [
     "low_literacy",
     pytest.param("rel_difficulties", marks=pytest.mark.xfail(strict=True, reason=(
-        "on UCLA-3 the platform alone lowers loneliness about as much for citizens with relational difficulties "
-        "as for the secure: gap (UCLA-3 points) seeds 1-8 -0.018 -0.024 +0.037 +0.008 +0.011 +0.044 +0.045 +0.006, "
-        "mean +0.001 over seeds 1-4 against a high/secure effect of -0.040; the pattern holds on belonging only"))),
+        "on UCLA-3 the platform alone lowers loneliness only slightly more for the secure than for citizens with "
+        "relational difficulties, within seed noise: gap (UCLA-3 points) seeds 1-8 +0.030 +0.056 -0.032 -0.031 "
+        "+0.085 -0.016 +0.059 +0.011, mean +0.020, t = 1.3 (measured after the 27-item Resource Generator change); the pattern holds on belonging"))),
 ])
 def test_platform_alone_lowers_loneliness_more_for_them_than_for_the_low_literate_or_struggling(measured, group):
-    # measured gap (UCLA-3 points), low literacy, seeds 1-8: +0.026 +0.024 +0.021 +0.042 +0.006 +0.110 +0.048 +0.059
+    # measured gap (UCLA-3 points), low literacy, seeds 1-8: +0.045 +0.044 +0.000 -0.014 +0.066 +0.013 +0.029 -0.023
     hs_effect = -mean_of(measured, "platform_only.loneliness.high_secure")
-    gaps = [gap(r, "platform_only", "loneliness", group) for r in measured]
-    assert np.mean(gaps) > 0.25 * hs_effect, (gaps, hs_effect)       # a clear part of what the secure gain
+    gaps = np.array([gap(r, "platform_only", "loneliness", group) for r in measured])
+    assert gaps.mean() > 0.25 * hs_effect, (gaps, hs_effect)       # a clear part of what the secure gain
+    t = gaps.mean() / (gaps.std(ddof=1) / np.sqrt(len(gaps)))
+    assert t > 1.4, (gaps, t)             # told apart from seed noise (about 90%, one-sided): no verdict on noise
 
 
 def test_platform_alone_leaves_the_low_literate_with_little(measured):

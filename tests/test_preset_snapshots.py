@@ -1,7 +1,8 @@
 """Every preset, at its defaults, on two seeds, gives the very numbers recorded in
-tests/snapshots/presets.json (written by tests/snapshots/preset_digest.py on the commit
-before the behavioural constants became scenario parameters). A refactor that moves a
-constant, reorders an operation or changes a dtype fails here."""
+tests/snapshots/presets.json (written by tests/snapshots/preset_digest.py; recorded first on the
+commit before the behavioural constants became scenario parameters, which kept every number,
+and again when social capital became the 27-item Resource Generator-UK, a deliberate change of
+the model). A refactor that moves a constant, reorders an operation or changes a dtype fails here."""
 
 from __future__ import annotations
 

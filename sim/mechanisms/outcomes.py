@@ -31,8 +31,9 @@ LSNS-6 (Lubben et al. 2006): for kin and for friends, the number seen or heard f
 monthly (s >= seen_hours [20 h]), who could be called on for help (s >= help_hours [50 h])
 and confided in (s >= confide_hours [90 h]), each scored 0,1,2,3,3,4,4,4,4,5 for 0..9+
 people (the published scoring, a definition); total 0-30, isolated below 12 (definition).
-Network size: ties with s >= seen_hours. Social capital (Resource Generator-UK): distinct
-resources (of 8) held by ties with s >= help_hours.
+Network size: ties with s >= seen_hours. Social capital (Resource Generator-UK, Webber &
+Huxley 2007): distinct resources (of 27 items in four domains) held by anyone the citizen
+knows, s >= resource_hours [5 h]: weak ties and a worker's community contacts count.
 Felt rejection then fades to rejection_fade [0.85] of itself each week and confidence
 drifts confidence_recovery [2%] of the way back to its base.
 """
@@ -81,7 +82,8 @@ def step(sc, pop, ties, ctx, rng) -> None:
     actual, counts, lonely_w, strong_w, reach = kernels.outcome_counts(
         ties.a, ties.b, ties.s, ties.met, ties.kin, lonely, pop.resources,
         f32(sc.effects.online_tie_weight), n, f32(sc.ties.close_friend_hours),
-        f32(oc.seen_hours), f32(oc.help_hours), f32(oc.confide_hours), f32(sc.loneliness.kin_contact_weight))
+        f32(oc.seen_hours), f32(oc.help_hours), f32(oc.confide_hours), f32(sc.loneliness.kin_contact_weight),
+        f32(oc.resource_hours))
     # the shock's innovation, drawn here so that the stream is model.rng's
     noise = rng.standard_normal(n, dtype=np.float32)
     # loneliness, belonging, wellbeing, LSNS-6, network size and social capital per citizen

@@ -32,7 +32,7 @@ Workers: skill ~ N(fidelity, skill_sd) clipped to 0.05-1; untrained workers are 
 in digital delivery with chance digitally_confident_share (52.9%, Hickey et al. 2023), with
 digital confidence digital_confidence_confident / _unconfident (0.75 / 0.35), trained ones
 digital_confidence_trained (0.9). Each knows worker_contacts (20) settled citizens (not
-lonely, holding at least contact_min_resources of the 8 resources) to bridge to.
+lonely, holding at least contact_min_resources of the 27 resources) to bridge to.
 Constants: scenario section `support`.
 """
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MATCHING_POLICIES = ("random", "interests", "proximity", "relational_match", "isolated_first")
 TARGETING_POLICIES = (
@@ -123,9 +123,12 @@ class Population(Section):
         3.0, "How many times likelier someone with low digital literacy is to lack a device (the overall share is kept).",
         "assumption; Statistics Denmark 2023 groups lack of skills and means", range=(1.5, 5.0), ge=1, le=20)
     max_interests: int = unc(3, "Most interests a citizen has (each has 1 to this many, uniformly).", range=(2, 5), ge=1, le=12)
-    resource_share: float = unc(0.4, "Chance that a citizen holds each of the 8 resources of the Resource Generator items.",
-                                "assumption (Resource Generator-UK: Webber & Huxley 2007)", range=(0.25, 0.55), ge=0, le=1)
-    resource_share_mh: float = unc(0.25, "The same chance for a citizen with a mental-health condition.", range=(0.1, 0.4), ge=0, le=1)
+    resource_share: float = unc(0.11, "Average chance that a citizen holds one of the 27 resources of the Resource Generator-UK items.",
+                                "calibrated: baseline social capital near mid-scale (13.5 of 27), at most ~10% at the maximum (Webber & Huxley 2007 instrument)",
+                                range=(0.07, 0.15), ge=0, le=0.5)
+    resource_share_mh: float = unc(0.07, "The same chance for a citizen with a mental-health condition.", range=(0.04, 0.1), ge=0, le=0.5)
+    resource_spread: float = unc(0.75, "Spread of the items' prevalence around the average: item chances run from (1 - spread) to (1 + spread) times it (rare to common resources).",
+                                 range=(0.25, 0.95), ge=0, le=1)
     wellbeing_mean: float = unc(22.5, "Mean of the wellbeing baseline (SWEMWBS points) before belonging and loneliness act.",
                                 "calibrated: SWEMWBS mean ~23.5 (Ng Fat et al. 2017)", range=(20.5, 24.5), ge=7, le=35)
     wellbeing_sd: float = unc(3.5, "Spread of the wellbeing baseline (SWEMWBS points).", "Ng Fat et al. 2017 (SD ~3.5-4)",
@@ -151,6 +154,15 @@ class Network(Section):
     local_share: float = unc(0.7, "Share of starting friends drawn from the citizen's own neighbourhood.", range=(0.5, 0.9), ge=0, le=1)
     candidates: int = unc(3, "Candidates of which the best match becomes a starting friend (homophily).",
                           "Asikainen et al. 2020 (homophily); number assumed", range=(1, 6), ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _lows_not_above_highs(self):
+        for kind in ("kin", "friend"):
+            lo, hi = getattr(self, f"{kind}_hours_low"), getattr(self, f"{kind}_hours_high")
+            if lo > hi:
+                raise ValueError(f"network.{kind}_hours_low ({lo}) is above network.{kind}_hours_high ({hi}); "
+                                 f"allowed: low <= high")
+        return self
 
 
 class Platform(Section):
@@ -277,7 +289,7 @@ class Support(Section):
     skill_sd: float = unc(0.1, "Spread of worker skill around the average fidelity.", "Webber et al. 2021: fidelity varied between teams",
                           range=(0.0, 0.2), ge=0, le=1)
     worker_contacts: int = unc(20, "Settled, resourceful community contacts each worker knows (for bridging).", range=(5, 40), ge=1, le=500)
-    contact_min_resources: int = unc(3, "Resources (of 8) a worker's community contact holds at least.", range=(1, 5), ge=0, le=8)
+    contact_min_resources: int = unc(4, "Resources (of the 27) a worker's community contact holds at least.", range=(2, 8), ge=0, le=27)
     digitally_confident_share: float = unc(0.529, "Share of untrained workers confident in digital delivery.",
                                            "Hickey et al. 2023 (seed 004): 52.9% confident", range=(0.4, 0.65), ge=0, le=1)
     digital_confidence_trained: float = unc(0.9, "Digital-delivery confidence of a trained worker (0-1).", range=(0.75, 1.0), ge=0, le=1)
@@ -436,6 +448,8 @@ class Outcomes(Section):
     wellbeing_loneliness: float = unc(1.3, "SWEMWBS points lost per UCLA-3 point.", "calibrated to SWEMWBS mean (Ng Fat et al. 2017)",
                                       range=(0.8, 1.8), ge=0, le=28)
     wellbeing_loneliness_reference: float = unc(4.5, "UCLA-3 score at which loneliness neither raises nor lowers wellbeing.", range=(4.0, 5.0), ge=3, le=9)
+    resource_hours: float = unc(5.0, "Closeness (hours) of someone one knows well enough to ask (Resource Generator-UK: anyone the citizen knows counts).",
+                                "Webber & Huxley 2007 (instrument); threshold assumed", range=(2.0, 20.0), gt=0, le=400)
     seen_hours: float = unc(20.0, "Closeness (hours) of someone seen or heard from monthly (LSNS-6 item 1; network size).",
                             "Hall 2018 scale; mapping assumed", range=(10.0, 30.0), gt=0, le=400)
     help_hours: float = unc(50.0, "Closeness (hours) of someone one could call on for help (LSNS-6 item 2; strong ties for contagion and resources).",
