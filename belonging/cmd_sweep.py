@@ -169,7 +169,7 @@ def _ranking_text(header: list[str], rows: list[list[str]]) -> str:
 
 def print_report(spec, result, seconds, top: int = 20) -> None:
     from experiments.progress import fmt_seconds
-    from experiments.ranking import interval_caveat, main_index, ranking, ranking_rows
+    from experiments.ranking import interval_caveat, main_index, noise_floors, ranking, ranking_rows
     from experiments.sweep import RANKING_TOP
     res = result.results
     n_fail = len(result.failures)
@@ -182,8 +182,9 @@ def print_report(spec, result, seconds, top: int = 20) -> None:
         caveat = interval_caveat(spec.method, spec.samples, spec.replicates)
         if caveat:
             print(caveat)
+        floors = noise_floors(result.variance, spec.method, spec.replicates, spec.options)
         for o in spec.outputs:
-            full = ranking(result.indices, o)
+            full = ranking(result.indices, o, floor=floors.get(o, 0.0))
             table = full.head(top) if top else full
             header, rows = ranking_rows(table)
             print()
@@ -191,7 +192,8 @@ def print_report(spec, result, seconds, top: int = 20) -> None:
             noise = f"; seed noise {v.seed_share:.0%} of one run's variance" if math.isfinite(v.seed_share) else ""
             n_sep = int(full["separated"].sum())
             shown = f"top {len(table)} of {len(full)}" if len(table) < len(full) else f"{len(full)} parameters"
-            print(f"{o} (mean {v['mean']:.4g}{noise}): {shown}, {n_sep} separated from noise:")
+            floor = f"; noise floor of mu_star {floors[o]:.3g}" if floors.get(o) else ""
+            print(f"{o} (mean {v['mean']:.4g}{noise}{floor}): {shown}, {n_sep} separated from noise:")
             print(_ranking_text(header, rows))
         if top and len(spec.parameters) > top:
             print()

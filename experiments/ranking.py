@@ -13,7 +13,14 @@ half-width), mu and sigma (spread of the elementary effects: interactions or
 non-linearity). Sobol, eFAST, factorial: sorted by the total-effect index ST, with S1.
 
 An index is **separated from noise** when its interval lies above zero, i.e. the
-interval's half-width (`conf`) is smaller than the index itself. Otherwise the ranking
+interval's half-width (`conf`) is smaller than the index itself, and, for Morris, when the
+interval's lower end lies above the **noise floor**: mu_star is a mean of absolute values,
+so seed noise alone gives every parameter a positive mu_star with an interval above zero.
+With seed_var the variance of one run over replicates (variance.csv), a point mean of R
+replicates has variance seed_var / R, an elementary effect (the difference of two point
+means over the step Delta = p / (2 (p - 1)) of p levels) has sd sqrt(2 seed_var / R) / Delta,
+and a parameter with no influence has mu_star = sqrt(2 / pi) times that
+(`morris_noise_floor`). An index under it is "within seed noise". Otherwise the ranking
 says "not separated from noise": the sweep cannot tell that parameter's influence from
 zero (bootstrap over trajectories or samples; seed noise enters through the outputs), so
 its place in the order means nothing. An index without an interval (conf NaN) is marked
@@ -27,6 +34,7 @@ import math
 import pandas as pd
 
 NOT_SEPARATED = "not separated from noise"
+WITHIN_NOISE = "within seed noise"
 NO_INTERVAL = "no interval"
 NO_VARIANCE = "no variance"
 
@@ -36,15 +44,35 @@ def main_index(method: str) -> tuple[str, str]:
     return ("mu_star", "sigma") if method == "morris" else ("ST", "S1")
 
 
-def _verdict(value: float, conf: float) -> str:
+def _verdict(value: float, conf: float, floor: float = 0.0) -> str:
     if not math.isfinite(value):
         return NO_VARIANCE
     if not math.isfinite(conf):
         return NO_INTERVAL
-    return "" if conf < value else NOT_SEPARATED
+    if conf >= value:
+        return NOT_SEPARATED
+    return WITHIN_NOISE if floor > 0 and value - conf <= floor else ""
 
 
-def ranking(indices: pd.DataFrame, output: str, top: int | None = None) -> pd.DataFrame:
+def morris_noise_floor(seed_var: float, replicates: int, num_levels: int) -> float:
+    """mu_star that seed noise alone gives a parameter with no influence (see the module docstring);
+    0 when the noise is unknown (one replicate: seed_var is NaN)."""
+    if not (replicates and replicates >= 2 and math.isfinite(seed_var) and num_levels >= 2):
+        return 0.0
+    delta = num_levels / (2.0 * (num_levels - 1))
+    return math.sqrt(2.0 / math.pi) * math.sqrt(2.0 * seed_var / replicates) / delta
+
+
+def noise_floors(variance: pd.DataFrame | None, method: str, replicates: int, options: dict) -> dict[str, float]:
+    """{output: noise floor of mu_star} for a Morris sweep with replicates (empty otherwise)."""
+    if method != "morris" or variance is None or len(variance) == 0:
+        return {}
+    levels = int((options or {}).get("num_levels", 4))
+    return {r["output"]: morris_noise_floor(float(r["seed_var"]), replicates, levels)
+            for r in variance.to_dict("records")}
+
+
+def ranking(indices: pd.DataFrame, output: str, top: int | None = None, floor: float = 0.0) -> pd.DataFrame:
     """The parameters of one output ranked by their main index, largest first (NaN last).
 
     indices: a sweep's indices (SweepResult.indices or load_indices(folder)).
@@ -54,6 +82,8 @@ def ranking(indices: pd.DataFrame, output: str, top: int | None = None) -> pd.Da
     interval lies above zero (conf < value); `note` says "not separated from noise",
     "no interval" or "no variance" otherwise (empty when separated).
     top: keep the first `top` rows (None or 0: all).
+    floor: Morris only, the noise floor of mu_star (noise_floors); an index whose interval's
+    lower end is not above it is "within seed noise", not separated.
     """
     sub = indices[indices["output"] == output]
     if sub.empty:
@@ -79,7 +109,7 @@ def ranking(indices: pd.DataFrame, output: str, top: int | None = None) -> pd.Da
     else:
         df["S1"] = wide["S1"]["value"].reindex(params).to_numpy() if "S1" in wide else math.nan
         df["S1_conf"] = wide["S1"]["conf"].reindex(params).to_numpy() if "S1" in wide else math.nan
-    df["note"] = [_verdict(v, c) for v, c in zip(df[idx], df[f"{idx}_conf"])]
+    df["note"] = [_verdict(v, c, floor if method == "morris" else 0.0) for v, c in zip(df[idx], df[f"{idx}_conf"])]
     df["separated"] = df["note"] == ""
     df = df.sort_values(idx, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
     df.insert(0, "rank", range(1, len(df) + 1))
@@ -114,9 +144,9 @@ def ranking_rows(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def ranking_markdown(indices: pd.DataFrame, output: str, top: int | None = 20) -> str:
+def ranking_markdown(indices: pd.DataFrame, output: str, top: int | None = 20, floor: float = 0.0) -> str:
     """A Markdown table of ranking(indices, output, top), with one line on how many are separated."""
-    full = ranking(indices, output)
+    full = ranking(indices, output, floor=floor)
     table = full.head(top) if top else full
     header, rows = ranking_rows(table)
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -124,7 +154,9 @@ def ranking_markdown(indices: pd.DataFrame, output: str, top: int | None = 20) -
     n_sep = int(full["separated"].sum())
     shown = f"top {len(table)} of {len(full)}" if len(table) < len(full) else f"all {len(full)}"
     lines.append("")
-    lines.append(f"{shown} parameters; {n_sep} of {len(full)} separated from noise (95% interval above zero).")
+    why = (f"95% interval above the noise floor {floor:.3g}, the mu_star seed noise alone gives" if floor > 0
+           else "95% interval above zero")
+    lines.append(f"{shown} parameters; {n_sep} of {len(full)} separated from noise ({why}).")
     return "\n".join(lines)
 
 
@@ -140,14 +172,17 @@ def interval_caveat(method: str, samples: int | None, replicates: int = 1) -> st
 
 
 def write_ranking(path, indices: pd.DataFrame, outputs: list[str], title: str = "", top: int = 20,
-                  caveat: str = "") -> None:
-    """ranking.md: the top `top` parameters of every output as Markdown tables."""
+                  caveat: str = "", floors: dict[str, float] | None = None) -> None:
+    """ranking.md: the top `top` parameters of every output as Markdown tables (floors: noise_floors)."""
+    floors = floors or {}
     from .store import atomic_write_bytes
     parts = [f"# {title}".rstrip() if title else "# Ranking", ""]
     parts.append("Largest influence first. \"not separated from noise\": the index's 95% interval reaches "
-                 "zero, so its place in the order is not established by this sweep.")
+                 "zero; \"within seed noise\": its interval does not clear the mu_star that seed noise alone "
+                 "gives a parameter with no influence. Either way its place in the order is not established "
+                 "by this sweep.")
     if caveat:
         parts += ["", caveat]
     for o in outputs:
-        parts += ["", f"## {o}", "", ranking_markdown(indices, o, top)]
+        parts += ["", f"## {o}", "", ranking_markdown(indices, o, top, floors.get(o, 0.0))]
     atomic_write_bytes(path, ("\n".join(parts) + "\n").encode())

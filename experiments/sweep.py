@@ -495,10 +495,11 @@ def analyse_sweep(folder: str | Path, spec: SweepSpec | None = None, results: pd
                         "(SALib issue 649); read them as rough")
         atomic_write_frame(folder / "indices.csv", indices)
         files.append(folder / "indices.csv")
-        from .ranking import interval_caveat, write_ranking
+        from .ranking import interval_caveat, noise_floors, write_ranking
         write_ranking(folder / "ranking.md", indices, spec.outputs,
                       title=f"{spec.name}: {spec.method}, {len(spec.parameters)} parameters", top=RANKING_TOP,
-                      caveat=interval_caveat(spec.method, spec.samples, spec.replicates))
+                      caveat=interval_caveat(spec.method, spec.samples, spec.replicates),
+                      floors=noise_floors(variance, spec.method, spec.replicates, spec.options))
         files.append(folder / "ranking.md")
         files += plot_indices(folder, spec, indices, variance)
     return {"indices": indices, "variance": variance, "levels": levels, "note": note, "files": files}
