@@ -33,7 +33,8 @@ and confided in (s >= confide_hours [90 h]), each scored 0,1,2,3,3,4,4,4,4,5 for
 people (the published scoring, a definition); total 0-30, isolated below 12 (definition).
 Network size: ties with s >= seen_hours. Social capital (Resource Generator-UK, Webber &
 Huxley 2007): distinct resources (of 27 items in four domains) held by anyone the citizen
-knows, s >= resource_hours [5 h]: weak ties and a worker's community contacts count.
+knows, s >= resource_hours [5 h]: weak ties count, and a worker's community contact once the
+client's tie to them reaches that closeness (a bridge starts at hours_per_meeting, 2.5 h).
 Felt rejection then fades to rejection_fade [0.85] of itself each week and confidence
 drifts confidence_recovery [2%] of the way back to its base.
 """

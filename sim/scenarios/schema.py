@@ -452,7 +452,7 @@ class Outcomes(Section):
                                 "Webber & Huxley 2007 (instrument); threshold assumed", range=(2.0, 20.0), gt=0, le=400)
     seen_hours: float = unc(20.0, "Closeness (hours) of someone seen or heard from monthly (LSNS-6 item 1; network size).",
                             "Hall 2018 scale; mapping assumed", range=(10.0, 30.0), gt=0, le=400)
-    help_hours: float = unc(50.0, "Closeness (hours) of someone one could call on for help (LSNS-6 item 2; strong ties for contagion and resources).",
+    help_hours: float = unc(50.0, "Closeness (hours) of someone one could call on for help (LSNS-6 item 2; the close contacts of contagion).",
                             "Hall 2018: ~50 h casual friend", range=(35.0, 70.0), gt=0, le=400)
     confide_hours: float = unc(90.0, "Closeness (hours) of someone one could confide in (LSNS-6 item 3).", "Hall 2018: ~90 h friend",
                                range=(70.0, 120.0), gt=0, le=400)
