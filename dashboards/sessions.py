@@ -49,6 +49,12 @@ class Session:
             self.build_thread = threading.get_ident()
         try:
             yield
+        except BaseException as exc:
+            # the asynchronous BuildCancelled can surface wrapped, as another exception, when it lands
+            # inside a C extension; after the session has ended any failure of the build is its cancel
+            if self.closed.is_set() and not isinstance(exc, BuildCancelled):
+                raise BuildCancelled(f"session {self.id} has ended") from exc
+            raise
         finally:
             with self.lock:
                 self.build_thread = None

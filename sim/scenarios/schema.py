@@ -160,7 +160,7 @@ class Network(Section):
         for kind in ("kin", "friend"):
             lo, hi = getattr(self, f"{kind}_hours_low"), getattr(self, f"{kind}_hours_high")
             if lo > hi:
-                raise ValueError(f"network.{kind}_hours_low ({lo}) is above network.{kind}_hours_high ({hi}); "
+                raise ValueError(f"'network.{kind}_hours_low' ({lo}) is above 'network.{kind}_hours_high' ({hi}); "
                                  f"allowed: low <= high")
         return self
 
