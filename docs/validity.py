@@ -71,7 +71,6 @@ import json
 import math
 import os
 import shlex
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -821,16 +820,12 @@ def markdown(res: dict, header: list[str]) -> str:
 
 
 def code_version() -> str:
-    """The last commit that changed sim/, HEAD, and sim/ files edited since (as docs/calibration.py)."""
-    def git(*a):
-        return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    try:
-        sim_commit, head = git("log", "-1", "--format=%h", "--", "sim"), git("rev-parse", "--short", "HEAD")
-        dirty = git("diff", "--name-only", "HEAD", "--", "sim").split()
-    except (OSError, subprocess.CalledProcessError):
-        return f"unknown (no git at {ROOT})"
-    text = f"sim/ as of {sim_commit} (HEAD {head})"
-    return text + (f", uncommitted edits in {', '.join(dirty)}" if dirty else "")
+    """The last commit that changed sim/, HEAD, and sim/ files edited since (docs/calibration.py's)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("calibration", Path(__file__).with_name("calibration.py"))
+    calibration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(calibration)
+    return calibration.code_version()
 
 
 def parse_seeds(text: str) -> list[int]:
