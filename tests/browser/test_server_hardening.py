@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from browser_helpers import ROOT
+from browser_helpers import ROOT, stop_server
 
 START_TIMEOUT = 90.0
 
@@ -73,12 +73,7 @@ def open_server(tmp_path_factory):
             time.sleep(0.3)
         yield port, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def test_asset_proxy_serves_the_cache_only(open_server):
